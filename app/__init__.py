@@ -1,0 +1,78 @@
+"""Khiw: online queue booking for Thai government service offices.
+
+``create_app`` builds the web application; ``flask --app app …`` finds it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask, request
+from sqlalchemy import event
+
+from config import settings_from_env
+
+from .extensions import babel, db, limiter, migrate
+
+LOCALES = ("th", "en")
+
+
+def select_locale() -> str:
+    """Thai unless the client prefers English (Accept-Language), or ?lang= says so."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES, default="th")
+
+
+def create_app(overrides: Mapping | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings_from_env(os.environ, app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    app.json.sort_keys = False  # keep the contract's field order
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        _tune_engine(db.engine)
+
+    from . import models  # noqa: F401 - register the tables with the metadata
+    from .cli import register_cli
+    from .web.api import api
+    from .web.citizen import citizen
+    from .web.errors import register_error_handlers
+
+    app.register_blueprint(api)
+    app.register_blueprint(citizen)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _tune_engine(engine) -> None:
+    """SQLite: WAL, a generous busy timeout, foreign keys, and BEGIN IMMEDIATE.
+
+    With a plain (deferred) BEGIN, a transaction that reads and then writes can fail at
+    once with "database is locked" when another writer got in between; BEGIN IMMEDIATE
+    takes the write lock up front so concurrent bookings wait their turn instead.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

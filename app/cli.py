@@ -1,0 +1,67 @@
+"""Command-line tasks: ``flask --app app seed-demo``, ``create-staff`` (and Flask-Migrate's ``db``)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import click
+from flask import Flask, current_app
+
+from app.domain.errors import KhiwError
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_staff_command)
+
+
+def _derived_secret(purpose: str, length: int = 16) -> str:
+    """A demo credential derived from SECRET_KEY: the same on every run of seed-demo for
+    this installation (so it stays idempotent), different on every installation."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), purpose.encode(), hashlib.sha256)
+    return digest.hexdigest()[:length]
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Add the demo offices (real district offices), a demo staff login and kiosk keys.
+
+    Safe to run again: what exists is kept, and the same logins are printed.
+    """
+    from app.services.demo import seed_demo
+
+    report = seed_demo(
+        staff_password=_derived_secret("demo-staff-password"),
+        kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
+    )
+    for line in report.notes:
+        click.echo(line, err=True)
+    click.echo(f"staff: {report.staff_username} {report.staff_password}")
+    for code, key in report.kiosk_keys:
+        click.echo(f"kiosk: {code} {key}")
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="Name shown on screens (default: the username).")
+@click.option(
+    "--role",
+    type=click.Choice(["clerk", "head", "admin"]),
+    default="clerk",
+    show_default=True,
+    help="clerk: calls tickets; head: reads reports; admin: all offices.",
+)
+@click.option("--office", "office_code", default=None, help="Office code (required unless --role admin).")
+@click.password_option(help="At least 10 characters; asked for twice if not given.")
+def create_staff_command(username: str, display_name: str, role: str, office_code: str | None, password: str) -> None:
+    """Add a staff account."""
+    from app.services import auth
+    from app.services.booking import find_office
+
+    try:
+        office = find_office(office_code, field="office") if office_code else None
+        staff = auth.create_staff(username, password, display_name=display_name, role=role, office=office)
+    except KhiwError as error:
+        raise click.ClickException(f"{error.field or 'error'}: {error}") from None
+    where = f" at {office.code}" if office else ""
+    click.echo(f"created {staff.role} {staff.username}{where}")

@@ -1,0 +1,210 @@
+"""What a booking request must contain, and when a place may be booked.
+
+Web: an open day within the office's booking horizon, in a listed window that has
+not started. Mobile: today, while the office is open, from inside the geofence.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+
+from .calendar import OfficeCalendar, Slot
+from .channels import Channel
+from .errors import N_, Closed, InvalidField, InvalidRequest
+from .geofence import Position, parse_position
+from .identity import parse_national_id, parse_thai_mobile
+
+NAME_MAX = 100
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}$")
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    office: str
+    service: str
+    channel: Channel
+    name: str
+    national_id: str | None
+    phone: str | None
+    email: str | None
+    day: date | None = None
+    slot: time | None = None
+    position: Position | None = None
+
+
+def parse_booking_request(payload: object) -> BookingRequest:
+    """Check the shape of a citizen's booking request; raise InvalidField for the first fault.
+
+    The first fault is reported in the order a form is filled in, so the message names
+    the field the person is looking at.
+    """
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    office = _required_text(payload, "office", N_("Choose an office."))
+    service = _required_text(payload, "service", N_("Choose a service."))
+    channel = Channel.parse(payload.get("channel"))
+    if channel not in (Channel.WEB, Channel.MOBILE):
+        raise InvalidField(
+            "channel",
+            N_("Channel must be \"web\" or \"mobile\"; walk-in tickets come from the office kiosk."),
+        )
+    name = parse_name(payload.get("name"))
+    national_id = phone = None
+    if payload.get("national_id") not in (None, ""):
+        national_id = parse_national_id(payload["national_id"])
+    if payload.get("phone") not in (None, ""):
+        phone = parse_thai_mobile(payload["phone"])
+    if national_id is None and phone is None:
+        raise InvalidField(
+            "national_id", N_("Give your national ID number or your mobile number (or both).")
+        )
+    email = parse_email(payload.get("email"))
+    if channel is Channel.WEB:
+        day = parse_date(payload.get("date"))
+        slot = parse_time(payload.get("slot"), "slot")
+        return BookingRequest(office, service, channel, name, national_id, phone, email, day, slot)
+    if payload.get("slot") not in (None, ""):
+        raise InvalidField("slot", N_("Mobile bookings join today's queue; leave out the time window."))
+    day = parse_date(payload["date"]) if payload.get("date") not in (None, "") else None
+    return BookingRequest(
+        office, service, channel, name, national_id, phone, email, day, position=parse_position(payload)
+    )
+
+
+def _required_text(payload: Mapping, field: str, message: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidField(field, message)
+    return value.strip()
+
+
+def parse_name(raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidField("name", N_("Enter your name as on your ID card."))
+    name = " ".join(raw.split())
+    if len(name) > NAME_MAX:
+        raise InvalidField(
+            "name", N_("The name is too long: at most %(max)s characters."), max=NAME_MAX
+        )
+    return name
+
+
+def parse_email(raw: object) -> str | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str):
+        raise InvalidField("email", N_("This e-mail address is not valid."))
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidField("email", N_("This e-mail address is not valid.")) from None
+
+
+def parse_date(raw: object, field: str = "date") -> date:
+    """A Gregorian date as YYYY-MM-DD (the pages may show Buddhist Era; the API does not)."""
+    if raw in (None, ""):
+        raise InvalidField(field, N_("Choose a date."))
+    if not isinstance(raw, str) or not _DATE.match(raw):
+        raise InvalidField(field, N_("Dates are written YYYY-MM-DD (Gregorian), e.g. 2026-12-01."))
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidField(field, N_("%(value)s is not a real date."), value=raw) from None
+    if day.year >= 2400:
+        raise InvalidField(
+            field, N_("Use the Gregorian year (Buddhist Era minus 543), e.g. 2026 for 2569.")
+        )
+    return day
+
+
+def parse_time(raw: object, field: str) -> time:
+    if raw in (None, ""):
+        raise InvalidField(field, N_("Choose a time window."))
+    if not isinstance(raw, str) or not _TIME.match(raw):
+        raise InvalidField(field, N_("Times are written HH:MM, e.g. 09:30."))
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise InvalidField(field, N_("%(value)s is not a real time of day."), value=raw) from None
+
+
+def check_web_window(
+    day: date,
+    slot_start: time,
+    now_local: datetime,
+    horizon_days: int,
+    calendar: OfficeCalendar,
+    slots: list[Slot],
+) -> Slot:
+    """Return the chosen slot if a web booking may take it now; raise Closed/InvalidField."""
+    today = now_local.date()
+    if day < today:
+        raise Closed(N_("%(date)s has passed; choose today or a later day."), field="date", date=day.isoformat())
+    last = today + timedelta(days=horizon_days)
+    if day > last:
+        raise Closed(
+            N_("Bookings open %(days)s days ahead: choose a date up to %(last)s."),
+            field="date",
+            days=horizon_days,
+            last=last.isoformat(),
+        )
+    if not calendar.is_open_on(day):
+        raise Closed(
+            N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat()
+        )
+    chosen = next((s for s in slots if s.start == slot_start), None)
+    if chosen is None:
+        raise InvalidField(
+            "slot",
+            N_("There is no %(slot)s booking window on %(date)s; choose one of the listed windows."),
+            slot=slot_start.strftime("%H:%M"),
+            date=day.isoformat(),
+        )
+    if day == today and chosen.start <= now_local.time():
+        raise Closed(
+            N_("The %(slot)s window has already started; choose a later one."),
+            field="slot",
+            slot=slot_start.strftime("%H:%M"),
+        )
+    return chosen
+
+
+def check_mobile_window(now_local: datetime, calendar: OfficeCalendar) -> None:
+    """Mobile bookings join today's queue, and only while the office is open."""
+    if calendar.is_open_at(now_local):
+        return
+    periods = calendar.periods_on(now_local.date())
+    if not periods:
+        raise Closed(N_("The office is closed today; mobile booking opens when the office is open."))
+    hours = ", ".join(f"{p.opens:%H:%M}–{p.closes:%H:%M}" for p in periods)
+    raise Closed(
+        N_("Mobile booking is open only while the office is open. Today's hours: %(hours)s."),
+        hours=hours,
+    )
+
+
+def daily_capacity(weekly: Mapping[int, int], override: int | None, day: date, is_open: bool) -> int:
+    """Places a channel offers on ``day``: a date's override wins over the weekday's figure."""
+    if not is_open:
+        return 0
+    if override is not None:
+        return override
+    return weekly.get(day.isoweekday(), 0)
+
+
+def format_ticket_number(prefix: str, seq: int) -> str:
+    """A001 … A999, then A1000: the prefix names the channel, the digits the order of issue."""
+    return f"{prefix}{seq:03d}"
+
+
+def check_mobile_day(requested: date | None, today: date) -> None:
+    """A phone booking is for today's queue; a request for another day is a mistake."""
+    if requested is not None and requested != today:
+        raise InvalidField(
+            "date", N_("Mobile bookings are for today only; book on the web for another day.")
+        )

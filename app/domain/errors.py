@@ -1,0 +1,111 @@
+"""The conditions a request can fail on, each with the API error code it maps to.
+
+Messages are English source strings marked with ``N_`` so ``pybabel extract`` finds them;
+the web layer translates them (Thai by default) and fills in ``params``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a message for translation without translating it here."""
+    return message
+
+
+class KhiwError(Exception):
+    """A failure the citizen or client should be told about, with a stable code."""
+
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.field = field
+        self.params = params
+
+    def extra(self) -> dict[str, Any]:
+        """Fields added beside code/message/field in the API error body."""
+        return {}
+
+
+class InvalidField(KhiwError):
+    """One field of the request is missing or malformed; nothing was changed."""
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, field=field, **params)
+
+
+class InvalidRequest(KhiwError):
+    """The request as a whole cannot be read (not JSON, not an object)."""
+
+
+class Unauthorized(KhiwError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(KhiwError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(KhiwError):
+    code = "not_found"
+    http_status = 404
+
+
+class OutsideGeofence(KhiwError):
+    """The phone is not (certainly) within the office's booking radius."""
+
+    code = "outside_geofence"
+    http_status = 403
+
+    def __init__(self, distance_m: int, radius_m: int, accuracy_m: int) -> None:
+        super().__init__(
+            N_(
+                "You are about %(distance)s from the office. Mobile booking opens within "
+                "%(radius)s of the office (your position is accurate to ±%(accuracy)s m)."
+            ),
+            field="lat",
+            distance=format_distance(distance_m),
+            radius=format_distance(radius_m),
+            accuracy=accuracy_m,
+        )
+        self.distance_m = distance_m
+        self.radius_m = radius_m
+
+    def extra(self) -> dict[str, Any]:
+        return {"distance_m": self.distance_m, "radius_m": self.radius_m}
+
+
+class CapacityFull(KhiwError):
+    code = "capacity_full"
+    http_status = 409
+
+
+class AlreadyBooked(KhiwError):
+    code = "already_booked"
+    http_status = 409
+
+
+class Closed(KhiwError):
+    """The office is closed then, or the window for booking that time has passed."""
+
+    code = "closed"
+    http_status = 409
+
+
+class InvalidState(KhiwError):
+    """The booking's status does not allow this action (e.g. cancelling a finished visit)."""
+
+    code = "invalid_state"
+    http_status = 409
+
+
+def format_distance(metres: int) -> str:
+    """Distances a person reads at a glance: '850 m', '2.4 km'."""
+    if metres < 1000:
+        return f"{metres} m"
+    return f"{metres / 1000:.1f} km"

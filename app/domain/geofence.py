@@ -1,0 +1,72 @@
+"""Mobile booking is open only to phones near the office.
+
+The server decides, never the phone. A position is accepted only when its whole
+uncertainty circle lies inside the fence (distance + accuracy ≤ radius), and a fix
+worse than ``max_accuracy_m`` (e.g. a cell-tower guess) is refused outright. GPS can
+be spoofed, so the fence is a fairness rule, not proof of presence: staff still check.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+from .errors import N_, InvalidField, OutsideGeofence
+
+
+@dataclass(frozen=True)
+class Position:
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
+def parse_position(payload: dict) -> Position:
+    """Read lat/lon/accuracy_m from a request body, or raise InvalidField naming the field."""
+    lat = _number(payload, "lat", -90, 90, N_("Latitude must be a number between -90 and 90."))
+    lon = _number(payload, "lon", -180, 180, N_("Longitude must be a number between -180 and 180."))
+    accuracy = _number(
+        payload, "accuracy_m", 0, 1e7, N_("Accuracy must be a positive number of metres.")
+    )
+    if accuracy <= 0:
+        raise InvalidField("accuracy_m", N_("Accuracy must be a positive number of metres."))
+    return Position(lat, lon, accuracy)
+
+
+def _number(payload: dict, field: str, low: float, high: float, message: str) -> float:
+    if payload.get(field) is None:
+        raise InvalidField(
+            field, N_("We need your location to book on a phone; please allow location access.")
+        )
+    value = payload[field]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidField(field, message)
+    if not low <= value <= high:
+        raise InvalidField(field, message)
+    return float(value)
+
+
+def distance_m(office_lat: float, office_lon: float, position: Position) -> float:
+    """Metres on the WGS-84 ellipsoid (geodesic); cheap enough per request."""
+    return geodesic((office_lat, office_lon), (position.lat, position.lon)).meters
+
+
+def check_inside_fence(
+    office_lat: float, office_lon: float, radius_m: int, position: Position, max_accuracy_m: float
+) -> int:
+    """Return the rounded distance if the phone is surely inside the fence; raise otherwise."""
+    if position.accuracy_m > max_accuracy_m:
+        raise InvalidField(
+            "accuracy_m",
+            N_(
+                "Your location is only accurate to ±%(accuracy)s m; we need ±%(limit)s m or better. "
+                "Turn on GPS (high accuracy), step outside if you can, and try again."
+            ),
+            accuracy=round(position.accuracy_m),
+            limit=round(max_accuracy_m),
+        )
+    distance = distance_m(office_lat, office_lon, position)
+    if distance + position.accuracy_m > radius_m:
+        raise OutsideGeofence(round(distance), radius_m, round(position.accuracy_m))
+    return round(distance)

@@ -1,0 +1,59 @@
+"""A booking's life: which status may follow which.
+
+booked ──check in──▶ waiting ──call──▶ called ──start──▶ serving ──▶ done
+   │                    ▲                 │                 │
+   │ (arrived early)    │                 ├──▶ no_show      └─transfer─▶ waiting
+   └──▶ checked_in ─────┘                 └─recall stays called
+Any status before ``called`` may be cancelled; ``booked`` may also become ``no_show``
+when the day ends and the person never came.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import N_, InvalidState
+
+
+class Status(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+#: Statuses that hold a place: the person still expects to be served today.
+ACTIVE = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING, Status.CALLED, Status.SERVING})
+
+#: Statuses of people still waiting for their call (they are "ahead" of later tickets).
+NOT_YET_CALLED = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING})
+
+TERMINAL = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED})
+
+_ALLOWED: dict[Status, frozenset[Status]] = {
+    Status.BOOKED: frozenset({Status.CHECKED_IN, Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CHECKED_IN: frozenset({Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
+    Status.WAITING: frozenset({Status.CALLED, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CALLED: frozenset({Status.CALLED, Status.SERVING, Status.NO_SHOW, Status.WAITING}),
+    Status.SERVING: frozenset({Status.DONE, Status.WAITING}),
+    Status.DONE: frozenset(),
+    Status.NO_SHOW: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+
+def can_move(current: Status, target: Status) -> bool:
+    return target in _ALLOWED[current]
+
+
+def check_transition(current: Status, target: Status) -> None:
+    """Raise InvalidState unless a booking in ``current`` may move to ``target``."""
+    if not can_move(current, target):
+        raise InvalidState(
+            N_("This booking is %(status)s and cannot become %(target)s."),
+            status=current.value,
+            target=target.value,
+        )

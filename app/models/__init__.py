@@ -1,0 +1,32 @@
+"""Typed Flask-SQLAlchemy models, one module per aggregate."""
+from .booking import Booking, BookingEvent
+from .office import (
+    CapacityOverride,
+    ChannelCapacity,
+    Closure,
+    Counter,
+    CounterChannel,
+    Office,
+    OpeningPeriod,
+    Service,
+)
+from .quota import DailyQuota, SlotQuota
+from .staff import Kiosk, Staff, StaffToken
+
+__all__ = [
+    "Booking",
+    "BookingEvent",
+    "CapacityOverride",
+    "ChannelCapacity",
+    "Closure",
+    "Counter",
+    "CounterChannel",
+    "DailyQuota",
+    "Kiosk",
+    "Office",
+    "OpeningPeriod",
+    "Service",
+    "SlotQuota",
+    "Staff",
+    "StaffToken",
+]

@@ -1,0 +1,118 @@
+"""A booking (a queue ticket) and the history of its status."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.channels import Channel
+from app.domain.status import ACTIVE, Status
+from app.extensions import db
+
+from .office import CHANNELS_SQL, Counter, Office, Service
+from .types import UTCDateTime, utcnow
+
+_STATUSES_SQL = "(" + ", ".join(f"'{s.value}'" for s in Status) + ")"
+_ACTIVE_SQL = text("status IN (" + ", ".join(f"'{s.value}'" for s in sorted(ACTIVE)) + ")")
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # Backstops for the quota counter: a number is issued once per office, day and channel…
+        UniqueConstraint("office_id", "day", "channel", "seq"),
+        # …and the printed number (prefix + digits) never repeats within an office and day.
+        UniqueConstraint("office_id", "day", "number"),
+        # One active booking per person per office per day, by national ID or by phone.
+        Index(
+            "uq_bookings_active_national_id",
+            "office_id",
+            "day",
+            "nid_bidx",
+            unique=True,
+            postgresql_where=_ACTIVE_SQL,
+            sqlite_where=_ACTIVE_SQL,
+        ),
+        Index(
+            "uq_bookings_active_phone",
+            "office_id",
+            "day",
+            "phone_e164",
+            unique=True,
+            postgresql_where=_ACTIVE_SQL,
+            sqlite_where=_ACTIVE_SQL,
+        ),
+        Index("ix_bookings_queue", "office_id", "day", "channel", "status"),
+        CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
+        CheckConstraint(f"channel IN {CHANNELS_SQL}", name="channel_known"),
+        CheckConstraint("seq >= 1", name="seq_positive"),
+        CheckConstraint("channel <> 'web' OR slot_start IS NOT NULL", name="web_has_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(10))
+    slot_start: Mapped[time | None] = mapped_column(Time)
+    slot_end: Mapped[time | None] = mapped_column(Time)
+    status: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(100))
+    # The national ID itself is never stored: a keyed hash to match it, a mask to show it.
+    nid_bidx: Mapped[str | None] = mapped_column(String(64))
+    nid_masked: Mapped[str | None] = mapped_column(String(20))
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    distance_m: Mapped[int | None] = mapped_column(Integer)  # mobile: how far away at booking
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad
+    # connection gets the same booking back instead of "already booked".
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    office: Mapped[Office] = relationship()
+    service: Mapped[Service] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="BookingEvent.id"
+    )
+
+    @property
+    def channel_enum(self) -> Channel:
+        return Channel(self.channel)
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class BookingEvent(db.Model):
+    """One status change: from what, to what, when, and who did it."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    booking: Mapped[Booking] = relationship(back_populates="events")

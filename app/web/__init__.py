@@ -1,0 +1,1 @@
+"""Blueprints, one per audience; routes parse → authorize → call one service → render."""

@@ -1,0 +1,24 @@
+"""Staff sign-in for the API: username and password for a bearer token."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from app.domain.errors import N_, InvalidField
+from app.services import auth
+
+from . import api
+from .common import json_body, login_rate, now
+from .serialize import local_iso
+
+
+@api.post("/auth/token")
+@login_rate
+def issue_token():
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not username.strip():
+        raise InvalidField("username", N_("Enter your username."))
+    if not isinstance(password, str) or not password:
+        raise InvalidField("password", N_("Enter your password."))
+    issued = auth.issue_staff_token(username.strip(), password, now=now())
+    return jsonify({"token": issued.token, "expires_at": local_iso(issued.expires_at)})

@@ -1,0 +1,102 @@
+"""Khiw's settings, read from environment variables (see the README's table).
+
+An IT officer sets environment variables and nothing else. In development the two
+secrets are generated once and kept in ``instance/secrets.json`` so bookings made
+yesterday still match today; in production (KHIW_ENV=production) they must be set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"expected true or false, got {value!r}")
+
+
+def _dev_secrets(instance_path: Path) -> dict[str, str]:
+    """Secrets for development, generated on first use and kept (mode 0600) in instance/."""
+    path = instance_path / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    instance_path.mkdir(parents=True, exist_ok=True)
+    values = {"SECRET_KEY": secrets.token_hex(32), "ID_HMAC_KEY": secrets.token_hex(32)}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(values, f)
+    return values
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> dict:
+    """Build the Flask config from ``environ``; raise ConfigError on a bad or missing value."""
+    instance = Path(instance_path)
+    env = environ.get("KHIW_ENV", "development")
+    if env not in {"development", "production", "testing"}:
+        raise ConfigError(f"KHIW_ENV must be development, production or testing, not {env!r}")
+    production = env == "production"
+
+    secret_key = environ.get("SECRET_KEY")
+    hmac_key = environ.get("ID_HMAC_KEY")
+    if production:
+        missing = [n for n, v in (("SECRET_KEY", secret_key), ("ID_HMAC_KEY", hmac_key)) if not v]
+        if missing:
+            raise ConfigError(
+                f"{' and '.join(missing)} must be set in production "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'). "
+                "Keep ID_HMAC_KEY safe and never change it: bookings are matched by it."
+            )
+    elif not (secret_key and hmac_key):
+        generated = _dev_secrets(instance)
+        secret_key = secret_key or generated["SECRET_KEY"]
+        hmac_key = hmac_key or generated["ID_HMAC_KEY"]
+    if len(hmac_key.encode()) < 16:
+        raise ConfigError("ID_HMAC_KEY must be at least 16 characters long")
+
+    database_url = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'khiw.db'}"
+    if database_url.startswith("postgres://"):  # the form some hosts hand out
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    try:
+        max_accuracy = float(environ.get("GEOFENCE_MAX_ACCURACY_M", "150"))
+    except ValueError:
+        raise ConfigError("GEOFENCE_MAX_ACCURACY_M must be a number of metres") from None
+
+    return {
+        "KHIW_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": secret_key,
+        "ID_HMAC_KEY": hmac_key.encode(),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
+        "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
+        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_BOOKING": environ.get("RATELIMIT_BOOKING", "10 per minute;60 per hour"),
+        "RATELIMIT_LOOKUP": environ.get("RATELIMIT_LOOKUP", "120 per minute"),
+        "RATELIMIT_LOGIN": environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "th",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "CLOCK": system_clock,
+    }
