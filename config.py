@@ -4,13 +4,14 @@ An IT officer sets environment variables and nothing else. In development the tw
 secrets are generated once and kept in ``instance/secrets.json`` so bookings made
 yesterday still match today; in production (KHIW_ENV=production) they must be set.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -42,7 +43,7 @@ def _dev_secrets(instance_path: Path) -> dict[str, str]:
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> dict:

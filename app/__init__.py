@@ -2,6 +2,7 @@
 
 ``create_app`` builds the web application; ``flask --app app …`` finds it.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # keep the contract's field order
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True
-    )
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     with app.app_context():

@@ -1,4 +1,5 @@
 """Command-line tasks: ``flask --app app seed-demo``, ``create-staff`` (and Flask-Migrate's ``db``)."""
+
 from __future__ import annotations
 
 import hashlib

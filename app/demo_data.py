@@ -15,6 +15,7 @@ as far as they could be verified; see the comments there for what was left out.
 
 Pure data: the only import is ``datetime``.
 """
+
 from datetime import date, time
 
 # Real Thai public holidays (government offices closed) from 2026-11-21 to 2027-12-31.
@@ -40,62 +41,67 @@ from datetime import date, time
 #     holiday (thansettakij.com, "ไขข้อสงสัย วันแรงงาน 2567 ทำไมราชการไม่ได้หยุด").
 #   * Special one-off holidays the cabinet may add later (e.g. bridge days).
 PUBLIC_HOLIDAYS: list[tuple[date, str, str]] = [  # (date, name_th, name_en)
-    (date(2026, 12, 5),
-     "วันคล้ายวันพระบรมราชสมภพ พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร วันชาติ และวันพ่อแห่งชาติ",
-     "King Bhumibol's Birthday, National Day and Father's Day"),
-    (date(2026, 12, 7),
-     "วันหยุดชดเชยวันพ่อแห่งชาติ",
-     "Substitution for Father's Day"),
+    (
+        date(2026, 12, 5),
+        "วันคล้ายวันพระบรมราชสมภพ พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร วันชาติ และวันพ่อแห่งชาติ",
+        "King Bhumibol's Birthday, National Day and Father's Day",
+    ),
+    (date(2026, 12, 7), "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day"),
     (date(2026, 12, 10), "วันรัฐธรรมนูญ", "Constitution Day"),
     (date(2026, 12, 31), "วันสิ้นปี", "New Year's Eve"),
     (date(2027, 1, 1), "วันขึ้นปีใหม่", "New Year's Day"),
     (date(2027, 2, 21), "วันมาฆบูชา", "Makha Bucha Day"),
     (date(2027, 2, 22), "วันหยุดชดเชยวันมาฆบูชา", "Substitution for Makha Bucha Day"),
-    (date(2027, 4, 6),
-     "วันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราชและวันที่ระลึกมหาจักรีบรมราชวงศ์ (วันจักรี)",
-     "Chakri Memorial Day"),
+    (date(2027, 4, 6), "วันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราชและวันที่ระลึกมหาจักรีบรมราชวงศ์ (วันจักรี)", "Chakri Memorial Day"),
     (date(2027, 4, 13), "วันสงกรานต์", "Songkran Festival"),
     (date(2027, 4, 14), "วันสงกรานต์", "Songkran Festival"),
     (date(2027, 4, 15), "วันสงกรานต์", "Songkran Festival"),
     (date(2027, 5, 4), "วันฉัตรมงคล", "Coronation Day"),
-    (date(2027, 6, 3),
-     "วันเฉลิมพระชนมพรรษาสมเด็จพระนางเจ้าสุทิดา พัชรสุธาพิมลลักษณ พระบรมราชินี",
-     "Queen Suthida's Birthday"),
+    (date(2027, 6, 3), "วันเฉลิมพระชนมพรรษาสมเด็จพระนางเจ้าสุทิดา พัชรสุธาพิมลลักษณ พระบรมราชินี", "Queen Suthida's Birthday"),
     (date(2027, 7, 18), "วันอาสาฬหบูชา", "Asarnha Bucha Day"),
     (date(2027, 7, 19), "วันเข้าพรรษา", "Buddhist Lent Day"),
     (date(2027, 7, 20), "วันหยุดชดเชยวันอาสาฬหบูชา", "Substitution for Asarnha Bucha Day"),
-    (date(2027, 7, 28),
-     "วันเฉลิมพระชนมพรรษาพระบาทสมเด็จพระเจ้าอยู่หัว",
-     "King Vajiralongkorn's Birthday"),
+    (date(2027, 7, 28), "วันเฉลิมพระชนมพรรษาพระบาทสมเด็จพระเจ้าอยู่หัว", "King Vajiralongkorn's Birthday"),
     # Queen Sirikit died on 24 Oct 2025 (Bureau of the Royal Household announcement,
     # reported e.g. by khaosod.co.th), hence "วันคล้ายวันพระราชสมภพ". Whether the
     # cabinet renames 12 Aug or adds 24 Oct as a holiday was not found in any source.
-    (date(2027, 8, 12),
-     "วันคล้ายวันพระราชสมภพสมเด็จพระนางเจ้าสิริกิติ์ พระบรมราชินีนาถ พระบรมราชชนนีพันปีหลวง และวันแม่แห่งชาติ",
-     "Queen Sirikit's Birthday and Mother's Day"),
-    (date(2027, 10, 13),
-     "วันคล้ายวันสวรรคต พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร",
-     "King Bhumibol Memorial Day"),
+    (
+        date(2027, 8, 12),
+        "วันคล้ายวันพระราชสมภพสมเด็จพระนางเจ้าสิริกิติ์ พระบรมราชินีนาถ พระบรมราชชนนีพันปีหลวง และวันแม่แห่งชาติ",
+        "Queen Sirikit's Birthday and Mother's Day",
+    ),
+    (
+        date(2027, 10, 13),
+        "วันคล้ายวันสวรรคต พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร",
+        "King Bhumibol Memorial Day",
+    ),
     (date(2027, 10, 23), "วันปิยมหาราช", "Chulalongkorn Memorial Day"),
     (date(2027, 10, 25), "วันหยุดชดเชยวันปิยมหาราช", "Substitution for Chulalongkorn Memorial Day"),
-    (date(2027, 12, 5),
-     "วันคล้ายวันพระบรมราชสมภพ พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร วันชาติ และวันพ่อแห่งชาติ",
-     "King Bhumibol's Birthday, National Day and Father's Day"),
-    (date(2027, 12, 6),
-     "วันหยุดชดเชยวันพ่อแห่งชาติ",
-     "Substitution for Father's Day"),
+    (
+        date(2027, 12, 5),
+        "วันคล้ายวันพระบรมราชสมภพ พระบาทสมเด็จพระบรมชนกาธิเบศร มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร วันชาติ และวันพ่อแห่งชาติ",
+        "King Bhumibol's Birthday, National Day and Father's Day",
+    ),
+    (date(2027, 12, 6), "วันหยุดชดเชยวันพ่อแห่งชาติ", "Substitution for Father's Day"),
     (date(2027, 12, 10), "วันรัฐธรรมนูญ", "Constitution Day"),
     (date(2027, 12, 31), "วันสิ้นปี", "New Year's Eve"),
 ]
 
 
 # Civil-registration services (งานทะเบียนและบัตร) reused across offices.
-_ID_CARD = {"code": "id-card", "name_th": "ทำบัตรประจำตัวประชาชน",
-            "name_en": "National ID card", "avg_minutes": 10}
-_MOVE = {"code": "change-address", "name_th": "แจ้งย้ายที่อยู่ (ย้ายเข้า/ย้ายออก)",
-         "name_en": "Change of address (moving in or out)", "avg_minutes": 15}
-_HOUSE_COPY = {"code": "house-reg-copy", "name_th": "คัดสำเนาทะเบียนบ้าน",
-               "name_en": "Certified copy of house registration", "avg_minutes": 5}
+_ID_CARD = {"code": "id-card", "name_th": "ทำบัตรประจำตัวประชาชน", "name_en": "National ID card", "avg_minutes": 10}
+_MOVE = {
+    "code": "change-address",
+    "name_th": "แจ้งย้ายที่อยู่ (ย้ายเข้า/ย้ายออก)",
+    "name_en": "Change of address (moving in or out)",
+    "avg_minutes": 15,
+}
+_HOUSE_COPY = {
+    "code": "house-reg-copy",
+    "name_th": "คัดสำเนาทะเบียนบ้าน",
+    "name_en": "Certified copy of house registration",
+    "avg_minutes": 5,
+}
 
 
 OFFICES: list[dict] = [
@@ -112,7 +118,8 @@ OFFICES: list[dict] = [
         "name_en": "Pa Sang District Office",
         "address_th": "ที่ว่าการอำเภอป่าซาง ตำบลป่าซาง อำเภอป่าซาง จังหวัดลำพูน 51120",
         "address_en": "Pa Sang District Office, Pa Sang Subdistrict, Pa Sang District, Lamphun 51120",
-        "lat": 18.525833, "lon": 98.939167,
+        "lat": 18.525833,
+        "lon": 98.939167,
         "geofence_m": 1500,
         "booking_horizon_days": 30,
         "web_slot_minutes": 30,
@@ -137,18 +144,38 @@ OFFICES: list[dict] = [
             dict(_ID_CARD),
             dict(_MOVE),
             dict(_HOUSE_COPY),
-            {"code": "birth-death-reg", "name_th": "แจ้งเกิด/แจ้งตาย",
-             "name_en": "Birth or death registration", "avg_minutes": 15},
+            {
+                "code": "birth-death-reg",
+                "name_th": "แจ้งเกิด/แจ้งตาย",
+                "name_en": "Birth or death registration",
+                "avg_minutes": 15,
+            },
         ],
         "counters": [
-            {"number": 1, "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 1 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 2, "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 2 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 3, "name_th": "ช่องบริการ 3 (คิวจองผ่านเว็บไซต์)",
-             "name_en": "Counter 3 (web bookings)", "channels": ["web"]},
-            {"number": 4, "name_th": "ช่องบริการ 4 (คิวจองผ่านแอปพลิเคชัน)",
-             "name_en": "Counter 4 (mobile bookings)", "channels": ["mobile"]},
+            {
+                "number": 1,
+                "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 1 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 2,
+                "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 2 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 3,
+                "name_th": "ช่องบริการ 3 (คิวจองผ่านเว็บไซต์)",
+                "name_en": "Counter 3 (web bookings)",
+                "channels": ["web"],
+            },
+            {
+                "number": 4,
+                "name_th": "ช่องบริการ 4 (คิวจองผ่านแอปพลิเคชัน)",
+                "name_en": "Counter 4 (mobile bookings)",
+                "channels": ["mobile"],
+            },
         ],
     },
     {
@@ -166,7 +193,8 @@ OFFICES: list[dict] = [
         "name_en": "Mueang Lamphun District Office",
         "address_th": "ที่ว่าการอำเภอเมืองลำพูน ตำบลในเมือง อำเภอเมืองลำพูน จังหวัดลำพูน 51000",
         "address_en": "Mueang Lamphun District Office, Nai Mueang Subdistrict, Mueang Lamphun District, Lamphun 51000",
-        "lat": 18.586389, "lon": 99.011944,
+        "lat": 18.586389,
+        "lon": 99.011944,
         "geofence_m": 2000,
         "booking_horizon_days": 30,
         "web_slot_minutes": 30,
@@ -194,22 +222,40 @@ OFFICES: list[dict] = [
             dict(_ID_CARD),
             dict(_MOVE),
             dict(_HOUSE_COPY),
-            {"code": "marriage-reg", "name_th": "จดทะเบียนสมรส",
-             "name_en": "Marriage registration", "avg_minutes": 20},
-            {"code": "name-change", "name_th": "ขอเปลี่ยนชื่อตัว",
-             "name_en": "Change of first name", "avg_minutes": 20},
+            {"code": "marriage-reg", "name_th": "จดทะเบียนสมรส", "name_en": "Marriage registration", "avg_minutes": 20},
+            {"code": "name-change", "name_th": "ขอเปลี่ยนชื่อตัว", "name_en": "Change of first name", "avg_minutes": 20},
         ],
         "counters": [
-            {"number": 1, "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 1 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 2, "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 2 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 3, "name_th": "ช่องบริการ 3 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 3 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 4, "name_th": "ช่องบริการ 4 (คิวจองผ่านเว็บไซต์)",
-             "name_en": "Counter 4 (web bookings)", "channels": ["web"]},
-            {"number": 5, "name_th": "ช่องบริการ 5 (คิวจองผ่านแอปพลิเคชัน)",
-             "name_en": "Counter 5 (mobile bookings)", "channels": ["mobile"]},
+            {
+                "number": 1,
+                "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 1 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 2,
+                "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 2 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 3,
+                "name_th": "ช่องบริการ 3 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 3 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 4,
+                "name_th": "ช่องบริการ 4 (คิวจองผ่านเว็บไซต์)",
+                "name_en": "Counter 4 (web bookings)",
+                "channels": ["web"],
+            },
+            {
+                "number": 5,
+                "name_th": "ช่องบริการ 5 (คิวจองผ่านแอปพลิเคชัน)",
+                "name_en": "Counter 5 (mobile bookings)",
+                "channels": ["mobile"],
+            },
         ],
     },
     {
@@ -224,7 +270,8 @@ OFFICES: list[dict] = [
         "name_en": "Bang Rak District Office",
         "address_th": "สำนักงานเขตบางรัก ถนนนเรศ แขวงสี่พระยา เขตบางรัก กรุงเทพมหานคร 10500",
         "address_en": "Bang Rak District Office, Naret Road, Si Phraya, Bang Rak, Bangkok 10500",
-        "lat": 13.730556, "lon": 100.523611,
+        "lat": 13.730556,
+        "lon": 100.523611,
         "geofence_m": 1000,
         "booking_horizon_days": 14,
         "web_slot_minutes": 15,
@@ -249,24 +296,51 @@ OFFICES: list[dict] = [
             dict(_ID_CARD),
             dict(_MOVE),
             dict(_HOUSE_COPY),
-            {"code": "marriage-reg", "name_th": "จดทะเบียนสมรส",
-             "name_en": "Marriage registration", "avg_minutes": 20},
-            {"code": "commercial-reg", "name_th": "จดทะเบียนพาณิชย์",
-             "name_en": "Commercial registration", "avg_minutes": 20},
+            {"code": "marriage-reg", "name_th": "จดทะเบียนสมรส", "name_en": "Marriage registration", "avg_minutes": 20},
+            {
+                "code": "commercial-reg",
+                "name_th": "จดทะเบียนพาณิชย์",
+                "name_en": "Commercial registration",
+                "avg_minutes": 20,
+            },
         ],
         "counters": [
-            {"number": 1, "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 1 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 2, "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 2 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 3, "name_th": "ช่องบริการ 3 (บัตรคิวที่สำนักงาน)",
-             "name_en": "Counter 3 (walk-in tickets)", "channels": ["walk_in"]},
-            {"number": 4, "name_th": "ช่องบริการ 4 (คิวจองผ่านเว็บไซต์)",
-             "name_en": "Counter 4 (web bookings)", "channels": ["web"]},
-            {"number": 5, "name_th": "ช่องบริการ 5 (คิวจองผ่านเว็บไซต์และแอปพลิเคชัน)",
-             "name_en": "Counter 5 (web and mobile bookings)", "channels": ["web", "mobile"]},
-            {"number": 6, "name_th": "ช่องบริการ 6 (คิวจองผ่านแอปพลิเคชัน)",
-             "name_en": "Counter 6 (mobile bookings)", "channels": ["mobile"]},
+            {
+                "number": 1,
+                "name_th": "ช่องบริการ 1 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 1 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 2,
+                "name_th": "ช่องบริการ 2 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 2 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 3,
+                "name_th": "ช่องบริการ 3 (บัตรคิวที่สำนักงาน)",
+                "name_en": "Counter 3 (walk-in tickets)",
+                "channels": ["walk_in"],
+            },
+            {
+                "number": 4,
+                "name_th": "ช่องบริการ 4 (คิวจองผ่านเว็บไซต์)",
+                "name_en": "Counter 4 (web bookings)",
+                "channels": ["web"],
+            },
+            {
+                "number": 5,
+                "name_th": "ช่องบริการ 5 (คิวจองผ่านเว็บไซต์และแอปพลิเคชัน)",
+                "name_en": "Counter 5 (web and mobile bookings)",
+                "channels": ["web", "mobile"],
+            },
+            {
+                "number": 6,
+                "name_th": "ช่องบริการ 6 (คิวจองผ่านแอปพลิเคชัน)",
+                "name_en": "Counter 6 (mobile bookings)",
+                "channels": ["mobile"],
+            },
         ],
     },
 ]

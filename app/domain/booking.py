@@ -3,6 +3,7 @@
 Web: an open day within the office's booking horizon, in a listed window that has
 not started. Mobile: today, while the office is open, from inside the geofence.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,7 @@ def parse_booking_request(payload: object) -> BookingRequest:
     if channel not in (Channel.WEB, Channel.MOBILE):
         raise InvalidField(
             "channel",
-            N_("Channel must be \"web\" or \"mobile\"; walk-in tickets come from the office kiosk."),
+            N_('Channel must be "web" or "mobile"; walk-in tickets come from the office kiosk.'),
         )
     name = parse_name(payload.get("name"))
     national_id = phone = None
@@ -60,9 +61,7 @@ def parse_booking_request(payload: object) -> BookingRequest:
     if payload.get("phone") not in (None, ""):
         phone = parse_thai_mobile(payload["phone"])
     if national_id is None and phone is None:
-        raise InvalidField(
-            "national_id", N_("Give your national ID number or your mobile number (or both).")
-        )
+        raise InvalidField("national_id", N_("Give your national ID number or your mobile number (or both)."))
     email = parse_email(payload.get("email"))
     if channel is Channel.WEB:
         day = parse_date(payload.get("date"))
@@ -88,9 +87,7 @@ def parse_name(raw: object) -> str:
         raise InvalidField("name", N_("Enter your name as on your ID card."))
     name = " ".join(raw.split())
     if len(name) > NAME_MAX:
-        raise InvalidField(
-            "name", N_("The name is too long: at most %(max)s characters."), max=NAME_MAX
-        )
+        raise InvalidField("name", N_("The name is too long: at most %(max)s characters."), max=NAME_MAX)
     return name
 
 
@@ -116,9 +113,7 @@ def parse_date(raw: object, field: str = "date") -> date:
     except ValueError:
         raise InvalidField(field, N_("%(value)s is not a real date."), value=raw) from None
     if day.year >= 2400:
-        raise InvalidField(
-            field, N_("Use the Gregorian year (Buddhist Era minus 543), e.g. 2026 for 2569.")
-        )
+        raise InvalidField(field, N_("Use the Gregorian year (Buddhist Era minus 543), e.g. 2026 for 2569."))
     return day
 
 
@@ -154,9 +149,7 @@ def check_web_window(
             last=last.isoformat(),
         )
     if not calendar.is_open_on(day):
-        raise Closed(
-            N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat()
-        )
+        raise Closed(N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat())
     chosen = next((s for s in slots if s.start == slot_start), None)
     if chosen is None:
         raise InvalidField(
@@ -205,6 +198,4 @@ def format_ticket_number(prefix: str, seq: int) -> str:
 def check_mobile_day(requested: date | None, today: date) -> None:
     """A phone booking is for today's queue; a request for another day is a mistake."""
     if requested is not None and requested != today:
-        raise InvalidField(
-            "date", N_("Mobile bookings are for today only; book on the web for another day.")
-        )
+        raise InvalidField("date", N_("Mobile bookings are for today only; book on the web for another day."))

@@ -4,11 +4,13 @@ GECC offices open through lunch, again 17:00–19:00 and on weekend mornings, so
 is a list of periods, not one opening and closing time. All times here are the
 office's local wall-clock time (Asia/Bangkok); the database stores instants in UTC.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -43,13 +45,13 @@ class OfficeCalendar:
     closures: frozenset[date] = field(default_factory=frozenset)
 
     @classmethod
-    def build(cls, periods: Iterable[tuple[int, time, time]], closures: Iterable[date] = ()) -> "OfficeCalendar":
+    def build(cls, periods: Iterable[tuple[int, time, time]], closures: Iterable[date] = ()) -> OfficeCalendar:
         by_day: dict[int, list[Period]] = {}
         for weekday, opens, closes in periods:
             by_day.setdefault(weekday, []).append(Period(opens, closes))
         weekly = {day: tuple(sorted(ps)) for day, ps in by_day.items()}
         for day, ps in weekly.items():
-            for earlier, later in zip(ps, ps[1:]):
+            for earlier, later in pairwise(ps):
                 if later.opens < earlier.closes:
                     raise ValueError(f"periods overlap on weekday {day}: {earlier} and {later}")
         return cls(weekly, frozenset(closures))
@@ -91,4 +93,4 @@ def local_now(now_utc: datetime, tz: ZoneInfo = BANGKOK) -> datetime:
 
 def to_utc(day: date, moment: time, tz: ZoneInfo = BANGKOK) -> datetime:
     """An office-local date and time as an aware UTC instant."""
-    return datetime.combine(day, moment, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, moment, tzinfo=tz).astimezone(UTC)

@@ -1,4 +1,5 @@
 """The three ways to take a place in the queue."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -10,7 +11,7 @@ class Channel(StrEnum):
     MOBILE = "mobile"  # booked on a phone near the office, for today
 
     @classmethod
-    def parse(cls, value: object) -> "Channel | None":
+    def parse(cls, value: object) -> Channel | None:
         try:
             return cls(value)  # type: ignore[arg-type]
         except ValueError:

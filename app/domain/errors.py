@@ -3,6 +3,7 @@
 Messages are English source strings marked with ``N_`` so ``pybabel extract`` finds them;
 the web layer translates them (Thai by default) and fills in ``params``.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@ uncertainty circle lies inside the fence (distance + accuracy ≤ radius), and a
 worse than ``max_accuracy_m`` (e.g. a cell-tower guess) is refused outright. GPS can
 be spoofed, so the fence is a fairness rule, not proof of presence: staff still check.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,9 +27,7 @@ def parse_position(payload: dict) -> Position:
     """Read lat/lon/accuracy_m from a request body, or raise InvalidField naming the field."""
     lat = _number(payload, "lat", -90, 90, N_("Latitude must be a number between -90 and 90."))
     lon = _number(payload, "lon", -180, 180, N_("Longitude must be a number between -180 and 180."))
-    accuracy = _number(
-        payload, "accuracy_m", 0, 1e7, N_("Accuracy must be a positive number of metres.")
-    )
+    accuracy = _number(payload, "accuracy_m", 0, 1e7, N_("Accuracy must be a positive number of metres."))
     if accuracy <= 0:
         raise InvalidField("accuracy_m", N_("Accuracy must be a positive number of metres."))
     return Position(lat, lon, accuracy)
@@ -36,9 +35,7 @@ def parse_position(payload: dict) -> Position:
 
 def _number(payload: dict, field: str, low: float, high: float, message: str) -> float:
     if payload.get(field) is None:
-        raise InvalidField(
-            field, N_("We need your location to book on a phone; please allow location access.")
-        )
+        raise InvalidField(field, N_("We need your location to book on a phone; please allow location access."))
     value = payload[field]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidField(field, message)

@@ -4,6 +4,7 @@ A national ID is never stored: we keep a keyed HMAC ("blind index") to match it 
 masked form to show it. An unkeyed hash would not do: with the mask's hint an ID is
 recovered from a plain SHA-256 in well under a second (see the research notes).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,13 +64,9 @@ def parse_thai_mobile(raw: object, field: str = "phone") -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidField(
-            field, N_("This is not a valid Thai mobile number; use 10 digits such as 0812345678.")
-        )
+        raise InvalidField(field, N_("This is not a valid Thai mobile number; use 10 digits such as 0812345678."))
     if number.country_code != 66 or phonenumbers.number_type(number) != PhoneNumberType.MOBILE:
-        raise InvalidField(
-            field, N_("Please give a Thai mobile number (06, 08 or 09): we send your turn by SMS.")
-        )
+        raise InvalidField(field, N_("Please give a Thai mobile number (06, 08 or 09): we send your turn by SMS."))
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 

@@ -3,6 +3,7 @@
 Each channel has its own counters and its own queue. Within a queue, web bookings go
 by their time window, then by number; walk-in and mobile tickets by number.
 """
+
 from __future__ import annotations
 
 import math

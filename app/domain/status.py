@@ -7,6 +7,7 @@ booked ──check in──▶ waiting ──call──▶ called ──start─
 Any status before ``called`` may be cancelled; ``booked`` may also become ``no_show``
 when the day ends and the person never came.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -33,6 +34,18 @@ NOT_YET_CALLED = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING})
 
 TERMINAL = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED})
 
+#: How a status reads inside a sentence (translated by the web layer).
+STATUS_WORDS: dict[str, str] = {
+    Status.BOOKED: N_("booked"),
+    Status.CHECKED_IN: N_("checked in"),
+    Status.WAITING: N_("waiting"),
+    Status.CALLED: N_("called"),
+    Status.SERVING: N_("being served"),
+    Status.DONE: N_("finished"),
+    Status.NO_SHOW: N_("missed"),
+    Status.CANCELLED: N_("cancelled"),
+}
+
 _ALLOWED: dict[Status, frozenset[Status]] = {
     Status.BOOKED: frozenset({Status.CHECKED_IN, Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
     Status.CHECKED_IN: frozenset({Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
@@ -53,7 +66,7 @@ def check_transition(current: Status, target: Status) -> None:
     """Raise InvalidState unless a booking in ``current`` may move to ``target``."""
     if not can_move(current, target):
         raise InvalidState(
-            N_("This booking is %(status)s and cannot become %(target)s."),
+            N_("This booking is %(status)s; it cannot be %(target)s now."),
             status=current.value,
             target=target.value,
         )

@@ -1,4 +1,5 @@
 """Typed Flask-SQLAlchemy models, one module per aggregate."""
+
 from .booking import Booking, BookingEvent
 from .office import (
     CapacityOverride,

@@ -1,4 +1,5 @@
 """A booking (a queue ticket) and the history of its status."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time

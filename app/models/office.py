@@ -1,4 +1,5 @@
 """An office and how it works: hours, closed dates, services, counters, capacities."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -94,9 +95,7 @@ class Office(db.Model):
         return {c.weekday: c.capacity for c in self.capacities if c.channel == channel}
 
     def capacity_override(self, channel: Channel, day: date) -> int | None:
-        return next(
-            (o.capacity for o in self.capacity_overrides if o.channel == channel and o.day == day), None
-        )
+        return next((o.capacity for o in self.capacity_overrides if o.channel == channel and o.day == day), None)
 
     def counters_for(self, channel: Channel) -> list[Counter]:
         return [c for c in self.counters if c.active and channel in c.channel_set]

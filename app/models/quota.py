@@ -5,6 +5,7 @@ UPDATE (``used < capacity``) and the CHECK constraints below refuse any write th
 go over, whatever the code above does. ``last_seq`` only ever grows, so ticket numbers
 never repeat even when cancelled places are given back.
 """
+
 from __future__ import annotations
 
 from datetime import date, time

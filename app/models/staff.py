@@ -1,4 +1,5 @@
 """People and devices that act for an office: staff accounts, their API tokens, kiosks."""
+
 from __future__ import annotations
 
 from datetime import datetime

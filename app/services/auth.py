@@ -1,4 +1,5 @@
 """Who is calling the API: staff bearer tokens and kiosk keys."""
+
 from __future__ import annotations
 
 import hashlib
@@ -72,9 +73,7 @@ def register_kiosk(office: Office, name: str, key: str) -> Kiosk:
     return kiosk
 
 
-def create_staff(
-    username: str, password: str, *, display_name: str, role: str, office: Office | None
-) -> Staff:
+def create_staff(username: str, password: str, *, display_name: str, role: str, office: Office | None) -> Staff:
     """Add a staff account; one transaction."""
     username = username.strip()
     if not username or len(username) > 64 or not username.isprintable() or " " in username:

@@ -1,4 +1,5 @@
 """How many places are left, per channel and per web window, for an office and day."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,9 +50,7 @@ def office_availability(office: Office, day: date, *, now: datetime) -> Availabi
     is_open = calendar.is_open_on(day)
     quotas = {
         q.channel: q
-        for q in db.session.scalars(
-            select(DailyQuota).where(DailyQuota.office_id == office.id, DailyQuota.day == day)
-        )
+        for q in db.session.scalars(select(DailyQuota).where(DailyQuota.office_id == office.id, DailyQuota.day == day))
     }
     channels = {}
     for channel in Channel:
@@ -75,8 +74,7 @@ def office_availability(office: Office, day: date, *, now: datetime) -> Availabi
         capacity = row.capacity if row is not None else office.web_slot_capacity
         remaining = min(web_left, max(0, capacity - (row.used if row else 0)))
         started = day < today or (day == today and slot.start <= now_local.time())
-        slots.append(SlotPlaces(slot.start, slot.end, capacity, remaining, in_horizon and not started and remaining > 0))
+        bookable = in_horizon and not started and remaining > 0
+        slots.append(SlotPlaces(slot.start, slot.end, capacity, remaining, bookable))
     closure = next((c for c in office.closures if c.day == day), None)
-    return Availability(
-        day, is_open, channels, slots, (closure.reason_th, closure.reason_en) if closure else None
-    )
+    return Availability(day, is_open, channels, slots, (closure.reason_th, closure.reason_en) if closure else None)

@@ -1,4 +1,5 @@
 """Booking use cases: book (web, mobile), cancel, check in, and reading a booking live."""
+
 from __future__ import annotations
 
 import hashlib
@@ -186,9 +187,7 @@ def _resolve_conflict(exc: IntegrityError, idem: str | None) -> BookingResult:
         if earlier is not None:
             return BookingResult(earlier, replayed=True)
     if "nid_bidx" in text or "national_id" in text or "phone" in text:
-        raise AlreadyBooked(
-            N_("You already have an active booking at this office on that day.")
-        ) from None
+        raise AlreadyBooked(N_("You already have an active booking at this office on that day.")) from None
     raise exc
 
 
@@ -216,9 +215,7 @@ def check_in(office: Office, token: str, *, now: datetime, actor: str) -> Bookin
         return booking
     today = local_now(now).date()
     if booking.day != today:
-        raise InvalidState(
-            N_("This booking is for %(date)s, not today."), date=booking.day.isoformat()
-        )
+        raise InvalidState(N_("This booking is for %(date)s, not today."), date=booking.day.isoformat())
     check_transition(booking.status_enum, Status.WAITING)
     _move(booking, Status.WAITING, now=now, actor=actor, note="checked in at kiosk")
     db.session.commit()

@@ -8,6 +8,7 @@ starts with BEGIN IMMEDIATE, so writers take turns. The number comes from the sa
 Rows are always touched in the same order — slot first, then the day's channel row —
 so two transactions cannot deadlock on them.
 """
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -101,9 +102,7 @@ def take_place(office: Office, channel: Channel, day: date, slot_start: time | N
 
 _FULL_MESSAGES = {
     Channel.WEB: N_("All web places for %(date)s are taken; please choose another day."),
-    Channel.MOBILE: N_(
-        "Today's mobile places are all taken; you can still take a paper ticket at the office kiosk."
-    ),
+    Channel.MOBILE: N_("Today's mobile places are all taken; you can still take a paper ticket at the office kiosk."),
     Channel.WALK_IN: N_("All tickets for today have been given out; please come back on another day."),
 }
 

@@ -1,4 +1,5 @@
 """Demo data for a newcomer: the offices in ``app.demo_data``, a staff login, kiosk keys."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

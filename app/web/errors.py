@@ -1,4 +1,5 @@
 """Every error as ``{"error": {"code", "message", "field"?}}`` in the client's language."""
+
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import N_, KhiwError
+from app.domain.status import STATUS_WORDS
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,11 @@ def error_body(code: str, message: str, field: str | None = None, **extra) -> di
 
 
 def translate(error: KhiwError) -> str:
-    return gettext(error.message, **error.params)
+    params = {
+        key: gettext(STATUS_WORDS[value]) if key in ("status", "target") and value in STATUS_WORDS else value
+        for key, value in error.params.items()
+    }
+    return gettext(error.message, **params)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -3,6 +3,7 @@
 Babel has no Buddhist calendar (it ignores ``@calendar=buddhist``), so the BE year is
 put into the pattern ourselves.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

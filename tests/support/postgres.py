@@ -185,9 +185,7 @@ class _RunAs:
         if self.uid is not None and self.gid is not None:
             os.chown(path, self.uid, self.gid)
 
-    def run(
-        self, argv: list[str], *, cwd: Path, timeout: float
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, argv: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
         """Run a server program as the server account; never raises on a non-zero exit."""
         # PG* variables of the caller (PGDATA, PGPORT, PGUSER...) would silently
         # override our own choices, so the programs get an environment without them.
@@ -325,11 +323,7 @@ class ThrowawayPostgres:
         # chose is tried once.
         attempts = 1 if self._requested_port is not None else 3
         for attempt in range(1, attempts + 1):
-            self.port = (
-                self._requested_port
-                if self._requested_port is not None
-                else _free_port()
-            )
+            self.port = self._requested_port if self._requested_port is not None else _free_port()
             failure = self._pg_ctl_start(runner)
             if failure is None:
                 break
@@ -381,9 +375,7 @@ class ThrowawayPostgres:
         try:
             # pg_ctl sends the server's output to the -l log, so our pipes are
             # not inherited by the long-running server and this returns.
-            result = runner.run(
-                argv, cwd=self.base_dir, timeout=PG_CTL_WAIT_SECONDS + 30
-            )
+            result = runner.run(argv, cwd=self.base_dir, timeout=PG_CTL_WAIT_SECONDS + 30)
         except subprocess.TimeoutExpired:
             return f"pg_ctl start did not return within {PG_CTL_WAIT_SECONDS + 30} s (port {self.port})"
         if result.returncode != 0:
@@ -433,9 +425,7 @@ class ThrowawayPostgres:
         if (base / "data" / "postmaster.pid").exists() and self.bindir is not None:
             self._shut_down_server()
         if keep:
-            print(
-                f"KHIW_TEST_PG_KEEP: kept PostgreSQL data dir {base}", file=sys.stderr
-            )
+            print(f"KHIW_TEST_PG_KEEP: kept PostgreSQL data dir {base}", file=sys.stderr)
         else:
             shutil.rmtree(base, ignore_errors=True)
         self.base_dir = None
@@ -492,19 +482,11 @@ class ThrowawayPostgres:
         self.start()
         if not re.fullmatch(r"[A-Za-z0-9_]+", name):
             # The name ends up in a URL as well, so keep it to plain characters.
-            raise ValueError(
-                f"database name must be letters, digits and '_' only: {name!r}"
-            )
+            raise ValueError(f"database name must be letters, digits and '_' only: {name!r}")
         ident = sql.Identifier(name)
         with self._connect("postgres") as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident)
-            )
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    ident
-                )
-            )
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(ident))
         return self.url(name)
 
     def _connect(self, dbname: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -536,9 +518,7 @@ class ThrowawayPostgres:
         return f"<ThrowawayPostgres {state} port={self.port} dir={self.base_dir}>"
 
 
-def _last_lines(
-    result: subprocess.CompletedProcess[str], lines: int = LOG_TAIL_LINES
-) -> str:
+def _last_lines(result: subprocess.CompletedProcess[str], lines: int = LOG_TAIL_LINES) -> str:
     """The last lines of a finished program's combined output."""
     text = ((result.stdout or "") + (result.stderr or "")).strip()
     return "\n".join(text.splitlines()[-lines:]) or "(no output)"

@@ -27,9 +27,7 @@ def _port_accepts(port: int) -> bool:
 
 def test_find_pg_bindir_returns_directory_with_pg_ctl() -> None:
     bindir = find_pg_bindir()
-    assert bindir is not None, (
-        "no PostgreSQL binaries found; install with apt-get install -y postgresql-15"
-    )
+    assert bindir is not None, "no PostgreSQL binaries found; install with apt-get install -y postgresql-15"
     assert (bindir / "pg_ctl").is_file()
     assert (bindir / "initdb").is_file()
 
@@ -51,9 +49,7 @@ def test_server_round_trip_thai_text_then_stops_and_cleans_up() -> None:
         conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(conninfo) as conn:
             assert conn.execute("SHOW server_encoding").fetchone() == ("UTF8",)
-            conn.execute(
-                "CREATE TABLE place (id serial PRIMARY KEY, name text NOT NULL)"
-            )
+            conn.execute("CREATE TABLE place (id serial PRIMARY KEY, name text NOT NULL)")
             conn.execute("INSERT INTO place (name) VALUES (%s)", (THAI_PLACE,))
             conn.commit()
         with psycopg.connect(conninfo) as conn:
@@ -63,15 +59,11 @@ def test_server_round_trip_thai_text_then_stops_and_cleans_up() -> None:
         # Re-creating drops the old database, so the table is gone.
         pg.create_database("khiw_support_test")
         with psycopg.connect(conninfo) as conn:
-            assert conn.execute("SELECT to_regclass('public.place')").fetchone() == (
-                None,
-            )
+            assert conn.execute("SELECT to_regclass('public.place')").fetchone() == (None,)
     finally:
         pg.stop()
 
-    assert not _port_accepts(port), (
-        f"port {port} still accepts connections after stop()"
-    )
+    assert not _port_accepts(port), f"port {port} still accepts connections after stop()"
     assert not Path(base_dir).exists(), f"{base_dir} still exists after stop()"
     pg.stop()  # a second stop is harmless
 
@@ -79,9 +71,7 @@ def test_server_round_trip_thai_text_then_stops_and_cleans_up() -> None:
 def test_context_manager_stops_server() -> None:
     with ThrowawayPostgres() as pg:
         port = pg.port
-        with psycopg.connect(
-            host="127.0.0.1", port=port, user="khiw", dbname="postgres"
-        ) as conn:
+        with psycopg.connect(host="127.0.0.1", port=port, user="khiw", dbname="postgres") as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
     assert not _port_accepts(port)
     with pytest.raises(psycopg.OperationalError):

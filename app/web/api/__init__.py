@@ -1,4 +1,5 @@
 """Public JSON API v1 — the contract in shared/API.md, published at /api/v1/openapi.json."""
+
 from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """Staff sign-in for the API: username and password for a bearer token."""
+
 from __future__ import annotations
 
 from flask import jsonify

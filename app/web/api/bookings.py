@@ -1,4 +1,5 @@
 """Citizens' bookings: create, read live, cancel, and the QR code that opens the status page."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """What every API route shares: the clock, the JSON body, the locale, rate-limit rules."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Kiosk endpoints (header X-Kiosk-Key). Ticket printing comes with the kiosk package."""
+
 from __future__ import annotations
 
 from flask import jsonify, request

@@ -1,4 +1,5 @@
 """Offices and their availability."""
+
 from __future__ import annotations
 
 from flask import jsonify, request

@@ -1,4 +1,5 @@
 """Models → the JSON shapes of the contract."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,9 +31,7 @@ def office_json(office: Office, locale: str) -> dict:
         "geofence_m": office.geofence_m,
         "booking_horizon_days": office.booking_horizon_days,
         "services": [
-            {"code": s.code, "name": s.name(locale), "avg_minutes": s.avg_minutes}
-            for s in office.services
-            if s.active
+            {"code": s.code, "name": s.name(locale), "avg_minutes": s.avg_minutes} for s in office.services if s.active
         ],
     }
 
@@ -80,9 +79,7 @@ def booking_json(booking: Booking, locale: str, *, now: datetime) -> dict:
         "status": booking.status,
         "people_ahead": live.people_ahead,
         "estimated_call_at": local_iso(live.estimated_call_at),
-        "counter": (
-            {"id": counter.id, "number": counter.number, "name": counter.name(locale)} if counter else None
-        ),
+        "counter": ({"id": counter.id, "number": counter.number, "name": counter.name(locale)} if counter else None),
         "status_url": f"{base}/b/{booking.token}",
         "qr_png_url": f"{base}/api/v1/bookings/{booking.token}/qr.png",
         "created_at": local_iso(booking.created_at),

@@ -1,4 +1,5 @@
 """The OpenAPI 3 description of this API, kept beside the routes as YAML."""
+
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,5 @@
 """Pages for citizens: the live status page a booking's link and QR code open."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

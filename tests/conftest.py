@@ -1,0 +1,166 @@
+"""Test setup: every database test runs on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started by the suite itself (tests/support/postgres.py) in a
+temporary directory; if it cannot start, the run fails loudly — it never skips. Each
+engine's schema is built once by the Alembic migrations (never by create_all), and the
+tables are emptied after every test, so tests that commit from many threads work too.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from tests.support.postgres import ThrowawayPostgres
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Tests never read the developer's own settings, and never write instance/secrets.json.
+for _name in ("DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_ENABLED", "GEOFENCE_MAX_ACCURACY_M"):
+    os.environ.pop(_name, None)
+os.environ.update({"KHIW_ENV": "testing", "SECRET_KEY": "test-secret", "ID_HMAC_KEY": "test-hmac-key-from-env"})
+ENGINES = ["sqlite", "postgresql"]
+TEST_HMAC_KEY = b"test-hmac-key-not-for-production"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Thai messages come from the compiled catalogue; build it as the install script does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "app/translations").glob("*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as po, po_path.with_suffix(".mo").open("wb") as mo:
+            write_mo(mo, read_po(po))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = ThrowawayPostgres().start()  # raises PostgresUnavailable with the reason
+    yield server
+    server.stop()
+
+
+class FakeClock:
+    """The app's clock, set by each test: ``clock.set(bangkok(2026, 11, 23, 10))``."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._lock = threading.Lock()
+
+    def set(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("use an aware datetime")
+        with self._lock:
+            self.now = now
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self.now
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database per engine, shared by the session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'khiw.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database("khiw_test")
+    app = create_app(_settings(url, FakeClock(datetime.now(UTC))))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _settings(url: str, clock: FakeClock) -> dict:
+    return {
+        "KHIW_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "ID_HMAC_KEY": TEST_HMAC_KEY,
+        "PUBLIC_BASE_URL": "http://localhost",
+        "RATELIMIT_ENABLED": False,
+        "CLOCK": clock,
+    }
+
+
+@pytest.fixture
+def clock():
+    from tests.factories import bangkok
+
+    return FakeClock(bangkok(2026, 11, 23, 10, 0))  # a Monday, 10:00 in Bangkok
+
+
+@pytest.fixture
+def app(database_url, clock):
+    """The app on one engine, inside an app context; tables emptied afterwards."""
+    app = create_app(_settings(database_url, clock))
+    app.test_client_class = ContractCheckingClient
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def engine_name(app) -> str:
+    return db.engine.dialect.name
+
+
+# --- every API response is checked against the published OpenAPI document ------------
+
+_spec_cache: dict = {}
+
+
+def openapi() -> OpenAPI:
+    if "spec" not in _spec_cache:
+        from app.web.api.spec import load_spec
+
+        spec = copy.deepcopy(load_spec())
+        spec["servers"] = [{"url": "http://localhost/api/v1"}]
+        _spec_cache["spec"] = OpenAPI.from_dict(spec)
+    return _spec_cache["spec"]
+
+
+class _BodylessRequest(WerkzeugOpenAPIRequest):
+    """Only the response is checked here; the request body was already consumed."""
+
+    @property
+    def body(self) -> bytes | None:
+        return None
+
+
+class ContractCheckingClient(FlaskClient):
+    """A test client that fails the test when an /api/v1 response breaks the contract."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        request = response.request
+        if request.path.startswith("/api/v1/") and not request.path.endswith("/openapi.json"):
+            openapi().validate_response(_BodylessRequest(request), WerkzeugOpenAPIResponse(response))
+        return response

@@ -1,0 +1,123 @@
+"""Valid defaults, so a test states only what it is about."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, time
+
+from app.domain.calendar import BANGKOK
+from app.extensions import db
+from app.models import ChannelCapacity, Closure, Counter, CounterChannel, Office, OpeningPeriod, Service
+
+# Pa Sang District Office, Lamphun (real coordinates, see app/demo_data.py).
+PA_SANG = (18.525833, 98.939167)
+
+# A national ID with a valid check digit, and a few more for "other people".
+VALID_IDS = ["1101700230708", "3100600445566", "1234567890121", "0105537001234", "5100899011223"]
+
+_codes = itertools.count(1)
+
+
+def valid_national_id(serial: int) -> str:
+    """A distinct valid ID for each serial (for many bookers in one test)."""
+    from app.domain.identity import thai_id_check_digit
+
+    first12 = f"1{serial:011d}"
+    return first12 + str(thai_id_check_digit(first12))
+
+
+def thai_mobile(serial: int) -> str:
+    return f"081{serial:07d}"
+
+
+def bangkok(year, month, day, hour=10, minute=0) -> datetime:
+    """An instant given as Bangkok wall-clock time, returned in UTC."""
+    return datetime(year, month, day, hour, minute, tzinfo=BANGKOK).astimezone(UTC)
+
+
+def make_office(
+    *,
+    code: str | None = None,
+    lat: float = PA_SANG[0],
+    lon: float = PA_SANG[1],
+    geofence_m: int = 1500,
+    hours: dict[int, list[tuple[time, time]]] | None = None,
+    capacity: dict[str, int] | None = None,
+    web_slot_minutes: int = 30,
+    web_slot_capacity: int = 4,
+    horizon_days: int = 30,
+    closures: list[date] = (),
+    counters: dict[int, list[str]] | None = None,
+) -> Office:
+    """An office open Mon–Fri 08:30–16:30 (and Sat 09:00–12:00), one service, one counter per channel."""
+    if hours is None:
+        weekday = [(time(8, 30), time(16, 30))]
+        hours = {1: weekday, 2: weekday, 3: weekday, 4: weekday, 5: weekday, 6: [(time(9, 0), time(12, 0))]}
+    capacity = capacity or {"walk_in": 100, "web": 40, "mobile": 20}
+    counters = counters or {1: ["walk_in"], 2: ["web"], 3: ["mobile"]}
+    office = Office(
+        code=code or f"office-{next(_codes)}",
+        name_th="ที่ว่าการอำเภอทดสอบ",
+        name_en="Test District Office",
+        address_th="ถนนทดสอบ",
+        address_en="Test Road",
+        lat=lat,
+        lon=lon,
+        geofence_m=geofence_m,
+        booking_horizon_days=horizon_days,
+        web_slot_minutes=web_slot_minutes,
+        web_slot_capacity=web_slot_capacity,
+    )
+    office.periods = [
+        OpeningPeriod(weekday=day, opens=o, closes=c) for day, periods in hours.items() for o, c in periods
+    ]
+    office.capacities = [
+        ChannelCapacity(weekday=day, channel=channel, capacity=n) for day in hours for channel, n in capacity.items()
+    ]
+    office.closures = [Closure(day=d, reason_th="วันหยุด", reason_en="Holiday") for d in closures]
+    office.services = [
+        Service(code="id-card", name_th="ทำบัตรประจำตัวประชาชน", name_en="National ID card", avg_minutes=10)
+    ]
+    office.counters = [
+        Counter(
+            number=n,
+            name_th=f"ช่องบริการ {n}",
+            name_en=f"Counter {n}",
+            channels=[CounterChannel(channel=c) for c in chans],
+        )
+        for n, chans in counters.items()
+    ]
+    db.session.add(office)
+    db.session.commit()
+    return office
+
+
+def web_booking(office: str, *, date: str, slot: str = "09:00", serial: int = 0, **extra) -> dict:
+    body = {
+        "office": office,
+        "service": "id-card",
+        "channel": "web",
+        "name": "สมชาย ใจดี",
+        "national_id": valid_national_id(serial),
+        "date": date,
+        "slot": slot,
+    }
+    body.update(extra)
+    return body
+
+
+def mobile_booking(
+    office: str, *, lat: float = PA_SANG[0], lon: float = PA_SANG[1], accuracy_m: float = 20, serial: int = 0, **extra
+) -> dict:
+    body = {
+        "office": office,
+        "service": "id-card",
+        "channel": "mobile",
+        "name": "สมหญิง รักดี",
+        "phone": thai_mobile(serial),
+        "lat": lat,
+        "lon": lon,
+        "accuracy_m": accuracy_m,
+    }
+    body.update(extra)
+    return body
