@@ -8,6 +8,7 @@ tables are emptied after every test, so tests that commit from many threads work
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import os
 import threading
@@ -156,11 +157,36 @@ class _BodylessRequest(WerkzeugOpenAPIRequest):
 
 
 class ContractCheckingClient(FlaskClient):
-    """A test client that fails the test when an /api/v1 response breaks the contract."""
+    """A test client that behaves like a real server, and checks the contract.
+
+    Each request runs in a fresh context, so it gets its own app context, database
+    session and locale, as in production (not the test's). The test's own transaction is
+    ended first, as it would be between two real requests (SQLite locks otherwise).
+    An /api/v1 response that breaks the OpenAPI document fails the test.
+    """
 
     def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
         request = response.request
         if request.path.startswith("/api/v1/") and not request.path.endswith("/openapi.json"):
             openapi().validate_response(_BodylessRequest(request), WerkzeugOpenAPIResponse(response))
         return response
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on 127.0.0.1 by a threaded server (one thread per request).
+
+    Each request gets its own app context, session and database connection, as under
+    gunicorn, so concurrency tests exercise the database's guards, not Python's.
+    """
+    from werkzeug.serving import make_server
+
+    db.session.remove()  # the test's own session must not hold a transaction (SQLite locks)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
