@@ -108,13 +108,14 @@ def parse_date(raw: object, field: str = "date") -> date:
         raise InvalidField(field, N_("Choose a date."))
     if not isinstance(raw, str) or not _DATE.match(raw):
         raise InvalidField(field, N_("Dates are written YYYY-MM-DD (Gregorian), e.g. 2026-12-01."))
+    # Before parsing: a Buddhist Era 29 February (2567-02-29) is a real day, but not in
+    # Gregorian year 2567, and deserves the same hint as any other BE date.
+    if int(raw[:4]) >= 2400:
+        raise InvalidField(field, N_("Use the Gregorian year (Buddhist Era minus 543), e.g. 2026 for 2569."))
     try:
-        day = date.fromisoformat(raw)
+        return date.fromisoformat(raw)
     except ValueError:
         raise InvalidField(field, N_("%(value)s is not a real date."), value=raw) from None
-    if day.year >= 2400:
-        raise InvalidField(field, N_("Use the Gregorian year (Buddhist Era minus 543), e.g. 2026 for 2569."))
-    return day
 
 
 def parse_time(raw: object, field: str) -> time:

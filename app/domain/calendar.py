@@ -73,6 +73,8 @@ class OfficeCalendar:
 
     def web_slots(self, day: date, minutes: int) -> list[Slot]:
         """Cut each period of the day into windows of ``minutes``; a short tail is dropped."""
+        if minutes <= 0:
+            raise ValueError("a booking window lasts at least one minute")
         length = timedelta(minutes=minutes)
         slots = []
         for period in self.periods_on(day):

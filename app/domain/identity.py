@@ -17,6 +17,8 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from .errors import N_, InvalidField
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# A Thai keyboard layout types ๐–๙; they are the same digits.
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def thai_id_check_digit(first12: str) -> int:
@@ -28,13 +30,13 @@ def thai_id_check_digit(first12: str) -> int:
 def parse_national_id(raw: object, field: str = "national_id") -> str:
     """Return the 13 digits of a valid Thai national ID, or raise InvalidField.
 
-    Dashes and spaces as printed on the card (1-2345-67890-12-3) are allowed. A leading
+    Dashes and spaces as printed on the card (1-2345-67890-12-3), and Thai digits, are allowed. A leading
     0 is legal (people without Thai nationality); python-stdnum wrongly rejects it.
     Note the checksum cannot catch a wrong third digit: staff still look at the card.
     """
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidField(field, N_("Enter your 13-digit national ID number."))
-    digits = _SEPARATORS.sub("", raw.strip())
+    digits = _SEPARATORS.sub("", raw.strip()).translate(_THAI_DIGITS)
     if not digits.isdigit() or not digits.isascii():
         raise InvalidField(field, N_("The national ID number may contain only digits."))
     if len(digits) != 13:

@@ -3,9 +3,10 @@
 booked ──check in──▶ waiting ──call──▶ called ──start──▶ serving ──▶ done
    │                    ▲                 │                 │
    │ (arrived early)    │                 ├──▶ no_show      └─transfer─▶ waiting
-   └──▶ checked_in ─────┘                 └─recall stays called
-Any status before ``called`` may be cancelled; ``booked`` may also become ``no_show``
-when the day ends and the person never came.
+   └──▶ checked_in ─────┘                 ├─recall: stays called
+                                          └─put back─▶ waiting (called too early)
+Any status before ``called`` may be cancelled, and may become ``no_show`` when the
+day ends and the person never came (or never answered the call).
 """
 
 from __future__ import annotations

@@ -1,0 +1,190 @@
+"""The domain stays plain Python: no Flask, no database, no clock.
+
+The checks read the source with ``ast`` (so comments and docstrings do not count) and
+are themselves tested on small bad files, so a checker that finds nothing would fail.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FORBIDDEN_PREFIXES = ("flask", "sqlalchemy", "app.models", "app.extensions", "app.services", "app.web")
+
+#: (package directory, dotted package name, must it already contain code?)
+PURE_PACKAGES = [("app/domain", "app.domain", True), ("notifier", "notifier", False), ("kiosk", "kiosk", False)]
+
+CLOCK_ATTRIBUTES = {"now", "utcnow", "today"}
+TIME_MODULE_CLOCKS = {"time", "time_ns", "monotonic", "perf_counter"}
+
+
+def python_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def module_package(path: Path, root: Path, package: str) -> str:
+    """The dotted package a file's relative imports start from."""
+    parts = path.relative_to(root).parts[:-1]  # a module and an __init__ both resolve from their folder
+    return ".".join([package, *parts]) if parts else package
+
+
+def imported_modules(source: str, package: str) -> list[str]:
+    """Every module a file imports, relative imports resolved against ``package``."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(p for p in [*anchor, base] if p)
+            if node.module is not None:
+                names.append(base)
+            # "from app import models" imports the module app.models
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def is_forbidden(module: str) -> bool:
+    if module.startswith("flask_"):
+        return True
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in FORBIDDEN_PREFIXES)
+
+
+def forbidden_imports(directory: Path, package: str) -> list[str]:
+    found = []
+    for path in python_files(directory):
+        pkg = module_package(path, directory, package)
+        for module in imported_modules(path.read_text(encoding="utf-8"), pkg):
+            if is_forbidden(module):
+                found.append(f"{path.relative_to(directory)} imports {module}")
+    return found
+
+
+def clock_reads(source: str) -> list[str]:
+    """Calls such as datetime.now(), date.today(), time.time()."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        attr, owner = node.func.attr, node.func.value
+        if attr in CLOCK_ATTRIBUTES or (
+            attr in TIME_MODULE_CLOCKS and isinstance(owner, ast.Name) and owner.id == "time"
+        ):
+            found.append(f"line {node.lineno}: {ast.unparse(node.func)}()")
+    return found
+
+
+# --- the rules applied to the code ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("directory", "package", "must_have_code"), PURE_PACKAGES)
+def test_pure_packages_import_neither_flask_nor_the_database(directory, package, must_have_code):
+    files = python_files(ROOT / directory)
+    if must_have_code:
+        assert files, f"{directory} has no Python files: has the domain moved?"
+
+    assert forbidden_imports(ROOT / directory, package) == []
+
+
+def test_no_domain_function_reads_the_clock():
+    files = python_files(ROOT / "app/domain")
+    assert files
+
+    reads = {str(p.relative_to(ROOT)): clock_reads(p.read_text(encoding="utf-8")) for p in files}
+
+    assert {path: found for path, found in reads.items() if found} == {}
+
+
+def test_the_domain_source_does_not_mention_clock_calls_even_in_passing():
+    for path in python_files(ROOT / "app/domain"):
+        source = path.read_text(encoding="utf-8")
+        for call in ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow("):
+            assert call not in source, f"{path.name} contains {call}"
+
+
+# --- the checkers themselves find what they should -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "import flask",
+        "from flask import current_app",
+        "import flask_babel",
+        "from flask_sqlalchemy import SQLAlchemy",
+        "import sqlalchemy.orm",
+        "from sqlalchemy import select",
+        "from app.models import Booking",
+        "from app import models",
+        "from app.extensions import db",
+        "from ..services import booking",
+        "from .. import web",
+        "import app.web.api",
+    ],
+)
+def test_the_import_checker_catches_a_forbidden_import_in_a_new_file(tmp_path, line):
+    (tmp_path / "new_rule.py").write_text(f"{line}\n", encoding="utf-8")
+
+    assert forbidden_imports(tmp_path, "app.domain") != []
+
+
+def test_the_import_checker_resolves_relative_imports_from_a_subfolder(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "fees.py").write_text("from ..errors import InvalidField\nfrom ... import models\n")
+
+    assert forbidden_imports(tmp_path, "app.domain") == ["rules/fees.py imports app.models"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from .errors import InvalidField",
+        "from datetime import datetime",
+        "import phonenumbers",
+        "from app.domain.calendar import BANGKOK",
+        "import flaskish_helper",
+        "from app.webhooks import sign",
+    ],
+)
+def test_the_import_checker_allows_plain_python_imports(tmp_path, line):
+    (tmp_path / "ok.py").write_text(f"{line}\n", encoding="utf-8")
+
+    assert forbidden_imports(tmp_path, "app.domain") == []
+
+
+def test_a_package_without_python_files_has_nothing_to_check(tmp_path):
+    assert forbidden_imports(tmp_path / "not-there", "kiosk") == []
+    assert forbidden_imports(tmp_path, "kiosk") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from datetime import datetime\nx = datetime.now()",
+        "import datetime\nx = datetime.datetime.now(datetime.UTC)",
+        "from datetime import date\nx = date.today()",
+        "import time\nx = time.time()",
+        "import time\nx = time.monotonic()",
+        "from datetime import datetime\nx = datetime.utcnow()",
+    ],
+)
+def test_the_clock_checker_catches_a_clock_read(source):
+    assert len(clock_reads(source)) == 1
+
+
+def test_the_clock_checker_ignores_times_passed_in_and_docstrings():
+    source = '''
+def f(now, local):
+    """Never call datetime.now() here."""
+    return local.time(), now.date(), time.fromisoformat("09:30")
+'''
+    assert clock_reads(source) == []
