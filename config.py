@@ -81,6 +81,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         max_accuracy = float(environ.get("GEOFENCE_MAX_ACCURACY_M", "150"))
     except ValueError:
         raise ConfigError("GEOFENCE_MAX_ACCURACY_M must be a number of metres") from None
+    proxies = environ.get("TRUSTED_PROXIES", "0")
+    if not proxies.isdigit():
+        raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
 
     return {
         "KHIW_ENV": env,
@@ -91,6 +94,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
+        "TRUSTED_PROXIES": int(proxies),
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_BOOKING": environ.get("RATELIMIT_BOOKING", "10 per minute;60 per hour"),

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from flask import Flask, request
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings_from_env
 
@@ -32,6 +33,12 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.json.sort_keys = False  # keep the contract's field order
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx or a load balancer: take the citizen's address (rate limits) and
+        # https (links, QR codes) from the X-Forwarded-* headers the proxies set.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")

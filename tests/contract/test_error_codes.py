@@ -156,3 +156,21 @@ def test_an_unknown_api_address_answers_in_json(client):
     response = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response.json["error"] == {"code": "not_found", "message": "There is nothing at this address."}
+
+
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_rate_limit(database_url, clock):
+    from app import create_app
+    from tests.conftest import _settings
+
+    settings = _settings(database_url, clock) | {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOOKUP": "2 per minute",
+        "TRUSTED_PROXIES": 1,
+    }
+    client = create_app(settings).test_client()
+
+    def lookup(address):
+        return client.get("/api/v1/bookings/none", headers={"X-Forwarded-For": address}).status_code
+
+    assert [lookup("203.0.113.7") for _ in range(3)] == [404, 404, 429]
+    assert lookup("203.0.113.8") == 404

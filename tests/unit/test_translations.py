@@ -1,4 +1,5 @@
 """Every message a person can see has a Thai translation with the same placeholders."""
+
 from __future__ import annotations
 
 import re
