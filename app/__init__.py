@@ -33,6 +33,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.json.sort_keys = False  # keep the contract's field order
+    app.json.ensure_ascii = False  # Thai text as-is, as the contract says (and a third the bytes)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx or a load balancer: take the citizen's address (rate limits) and
