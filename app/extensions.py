@@ -23,7 +23,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# A request commits once, at its end (in the service), so reloading every object after
+# the commit would only cost queries to render what was just written.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

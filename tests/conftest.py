@@ -169,6 +169,7 @@ class ContractCheckingClient(FlaskClient):
     def open(self, *args, **kwargs):
         db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test sees what the request wrote
         request = response.request
         if request.path.startswith("/api/v1/") and not request.path.endswith("/openapi.json"):
             try:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.domain import booking as rules
 from app.domain import queue
@@ -20,7 +21,7 @@ from app.domain.geofence import check_inside_fence
 from app.domain.identity import blind_index, mask_national_id
 from app.domain.status import ACTIVE, NOT_YET_CALLED, Status, check_transition
 from app.extensions import db
-from app.models import Booking, BookingEvent, Office, Service
+from app.models import Booking, BookingEvent, Counter, Office, Service
 
 from .capacity import give_back_place, take_place
 
@@ -40,7 +41,19 @@ class BookingResult:
 
 
 def find_office(code: str, *, field: str | None = None) -> Office:
-    office = db.session.scalar(select(Office).where(Office.code == code, Office.active.is_(True)))
+    """The active office with ``code``, its hours, closures, capacities, services and counters loaded."""
+    office = db.session.scalar(
+        select(Office)
+        .where(Office.code == code, Office.active.is_(True))
+        .options(
+            selectinload(Office.periods),
+            selectinload(Office.closures),
+            selectinload(Office.capacities),
+            selectinload(Office.capacity_overrides),
+            selectinload(Office.services),
+            selectinload(Office.counters).selectinload(Counter.channels),
+        )
+    )
     if office is None:
         if field:
             raise InvalidField(field, N_("There is no office with code %(code)s."), code=code)
@@ -120,8 +133,8 @@ def book(
     seq = take_place(office, request.channel, day, slot_start)
     booking = Booking(
         token=secrets.token_urlsafe(32),
-        office_id=office.id,
-        service_id=service.id,
+        office=office,
+        service=service,
         channel=request.channel.value,
         day=day,
         seq=seq,
