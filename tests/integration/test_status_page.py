@@ -28,3 +28,11 @@ def test_an_unknown_booking_page_is_a_friendly_404(client):
     response = client.get("/b/nope", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "No booking has this code" in response.get_data(as_text=True)
+
+
+def test_a_cancelled_booking_page_stops_refreshing(client):
+    office = make_office()
+    token = client.post("/api/v1/bookings", json=web_booking(office.code, date="2026-11-24")).json["token"]
+    client.delete(f"/api/v1/bookings/{token}")
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "ยกเลิกแล้ว" in page and 'http-equiv="refresh"' not in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from app.domain.calendar import local_now
+from app.domain.status import NOT_YET_CALLED, Status
 from app.extensions import db
 from app.models import Office
 from app.services import booking as booking_service
@@ -29,9 +29,9 @@ def booking_status(token: str):
     instant = now()
     booking = booking_service.find_booking(token)
     live = booking_service.live_status(booking, now=instant)
-    response = render_template(
-        "status.html", booking=booking, live=live, locale=locale(), today=local_now(instant).date()
-    )
+    # The page keeps itself current while something can still change for the citizen.
+    refreshing = booking.status_enum in NOT_YET_CALLED | {Status.CALLED}
+    response = render_template("status.html", booking=booking, live=live, locale=locale(), refreshing=refreshing)
     return response, 200, {"Cache-Control": "no-store"}
 
 
