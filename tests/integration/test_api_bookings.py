@@ -262,3 +262,12 @@ def test_a_finished_visit_cannot_be_cancelled(client, app):
 
     assert (response.status_code, response.json["error"]["code"]) == (409, "invalid_state")
     assert response.json["error"]["message"] == "This booking is finished; it cannot be cancelled now."
+
+
+def test_a_malformed_idempotency_key_is_refused_and_books_nothing(client):
+    office = make_office()
+    response = book(client, web_booking(office.code, date=TUESDAY), **{"Idempotency-Key": "k" * 129})
+
+    assert (response.status_code, response.json["error"]["field"]) == (400, "Idempotency-Key")
+    web = client.get(f"/api/v1/offices/{office.code}/availability?date={TUESDAY}").json["channels"]["web"]
+    assert web["used"] == 0

@@ -36,3 +36,9 @@ def test_a_cancelled_booking_page_stops_refreshing(client):
     client.delete(f"/api/v1/bookings/{token}")
     page = client.get(f"/b/{token}").get_data(as_text=True)
     assert "ยกเลิกแล้ว" in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_home_page_lists_the_offices_in_the_chosen_language(client):
+    make_office()
+    assert "ที่ว่าการอำเภอทดสอบ" in client.get("/").get_data(as_text=True)
+    assert "Test District Office" in client.get("/?lang=en").get_data(as_text=True)
