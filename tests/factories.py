@@ -6,8 +6,9 @@ import itertools
 from datetime import UTC, date, datetime, time
 
 from app.domain.calendar import BANGKOK
-from app.extensions import db
-from app.models import ChannelCapacity, Closure, Counter, CounterChannel, Office, OpeningPeriod, Service
+from app.domain.office_spec import CounterSpec, OfficeSpec, ServiceSpec
+from app.models import Office
+from app.services.offices import create_office
 
 # Pa Sang District Office, Lamphun (real coordinates, see app/demo_data.py).
 PA_SANG = (18.525833, 98.939167)
@@ -55,7 +56,7 @@ def make_office(
         hours = {1: weekday, 2: weekday, 3: weekday, 4: weekday, 5: weekday, 6: [(time(9, 0), time(12, 0))]}
     capacity = capacity or {"walk_in": 100, "web": 40, "mobile": 20}
     counters = counters or {1: ["walk_in"], 2: ["web"], 3: ["mobile"]}
-    office = Office(
+    spec = OfficeSpec(
         code=code or f"office-{next(_codes)}",
         name_th="ที่ว่าการอำเภอทดสอบ",
         name_en="Test District Office",
@@ -67,29 +68,13 @@ def make_office(
         booking_horizon_days=horizon_days,
         web_slot_minutes=web_slot_minutes,
         web_slot_capacity=web_slot_capacity,
+        hours=hours,
+        capacity={day: capacity for day in hours},
+        services=(ServiceSpec("id-card", "ทำบัตรประจำตัวประชาชน", "National ID card", avg_minutes=10),),
+        counters=tuple(CounterSpec(n, f"ช่องบริการ {n}", f"Counter {n}", chans) for n, chans in counters.items()),
+        closures=tuple((d, "วันหยุด", "Holiday") for d in closures),
     )
-    office.periods = [
-        OpeningPeriod(weekday=day, opens=o, closes=c) for day, periods in hours.items() for o, c in periods
-    ]
-    office.capacities = [
-        ChannelCapacity(weekday=day, channel=channel, capacity=n) for day in hours for channel, n in capacity.items()
-    ]
-    office.closures = [Closure(day=d, reason_th="วันหยุด", reason_en="Holiday") for d in closures]
-    office.services = [
-        Service(code="id-card", name_th="ทำบัตรประจำตัวประชาชน", name_en="National ID card", avg_minutes=10)
-    ]
-    office.counters = [
-        Counter(
-            number=n,
-            name_th=f"ช่องบริการ {n}",
-            name_en=f"Counter {n}",
-            channels=[CounterChannel(channel=c) for c in chans],
-        )
-        for n, chans in counters.items()
-    ]
-    db.session.add(office)
-    db.session.commit()
-    return office
+    return create_office(spec)
 
 
 def web_booking(office: str, *, date: str, slot: str = "09:00", serial: int = 0, **extra) -> dict:
