@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -40,10 +39,6 @@ def _dev_secrets(instance_path: Path) -> dict[str, str]:
     with os.fdopen(fd, "w") as f:
         json.dump(values, f)
     return values
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> dict:
@@ -103,5 +98,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
-        "CLOCK": system_clock,
+        "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
     }

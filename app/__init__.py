@@ -8,23 +8,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings_from_env
 
 from .extensions import babel, db, limiter, migrate
-
-LOCALES = ("th", "en")
-
-
-def select_locale() -> str:
-    """Thai unless the client prefers English (Accept-Language), or ?lang= says so."""
-    chosen = request.args.get("lang")
-    if chosen in LOCALES:
-        return chosen
-    return request.accept_languages.best_match(LOCALES, default="th")
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -44,6 +34,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    from .web.context import select_locale
+
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     with app.app_context():
@@ -63,24 +55,32 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
 
 def _tune_engine(engine) -> None:
-    """SQLite: WAL, a generous busy timeout, foreign keys, and BEGIN IMMEDIATE.
+    """SQLite: WAL with synchronous=NORMAL, a generous busy timeout, foreign keys, and a BEGIN
+    that says whether the transaction will write.
 
-    With a plain (deferred) BEGIN, a transaction that reads and then writes can fail at
-    once with "database is locked" when another writer got in between; BEGIN IMMEDIATE
-    takes the write lock up front so concurrent bookings wait their turn instead.
+    A read transaction begins plainly (deferred): it takes no write lock, so reads never
+    queue behind bookings. Every other transaction begins IMMEDIATE: it takes the write lock
+    up front, because a deferred transaction that reads and then writes fails at once with
+    "database is locked" when another writer got in between. Read use cases mark their
+    connection (``app.services.transactions.reading``). In WAL mode, synchronous=NORMAL
+    loses no committed transaction on a crash of Khiw, only possibly the last ones on a
+    power cut of the machine; see docs/performance.md.
     """
     if engine.dialect.name != "sqlite":
         return
+    from .services.transactions import READ_ONLY
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

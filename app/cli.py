@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from app.domain.errors import KhiwError
+from app.domain.roles import Role
 
 
 def register_cli(app: Flask) -> None:
@@ -47,8 +48,8 @@ def seed_demo_command() -> None:
 @click.option("--name", "display_name", default="", help="Name shown on screens (default: the username).")
 @click.option(
     "--role",
-    type=click.Choice(["clerk", "head", "admin"]),
-    default="clerk",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.CLERK.value,
     show_default=True,
     help="clerk: calls tickets; head: reads reports; admin: all offices.",
 )
@@ -57,10 +58,10 @@ def seed_demo_command() -> None:
 def create_staff_command(username: str, display_name: str, role: str, office_code: str | None, password: str) -> None:
     """Add a staff account."""
     from app.services import auth
-    from app.services.booking import find_office
+    from app.services.office_rules import office_rules
 
     try:
-        office = find_office(office_code, field="office") if office_code else None
+        office = office_rules(office_code, field="office") if office_code else None
         staff = auth.create_staff(username, password, display_name=display_name, role=role, office=office)
     except KhiwError as error:
         raise click.ClickException(f"{error.field or 'error'}: {error}") from None

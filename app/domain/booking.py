@@ -7,7 +7,7 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -15,9 +15,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from .calendar import OfficeCalendar, Slot
 from .channels import Channel
-from .errors import N_, Closed, InvalidField, InvalidRequest
-from .geofence import Position, parse_position
+from .errors import N_, Closed, InvalidField, KhiwError
+from .geofence import Position, check_inside_fence, parse_position
 from .identity import parse_national_id, parse_thai_mobile
+from .office import OfficeRules
 
 NAME_MAX = 100
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -38,40 +39,45 @@ class BookingRequest:
     position: Position | None = None
 
 
-def parse_booking_request(payload: object) -> BookingRequest:
-    """Check the shape of a citizen's booking request; raise InvalidField for the first fault.
+#: Reads a number as its entry point sends it (a JSON number, a form's text); raises
+#: ValueError, TypeError or OverflowError when it is not one.
+NumberReader = Callable[[object], float]
 
-    The first fault is reported in the order a form is filled in, so the message names
-    the field the person is looking at.
+
+def read_booking_request(fields: Mapping[str, object], read_number: NumberReader) -> BookingRequest:
+    """Check a citizen's booking request; raise InvalidField for the first fault.
+
+    ``fields`` holds what the person sent, by field name, whatever the wire format; only
+    numbers differ between formats (a JSON number, a form's text), so the entry point says
+    how to read them. The first fault is reported in the order a form is filled in, so the
+    message names the field the person is looking at.
     """
-    if not isinstance(payload, Mapping):
-        raise InvalidRequest(N_("The request body must be a JSON object."))
-    office = _required_text(payload, "office", N_("Choose an office."))
-    service = _required_text(payload, "service", N_("Choose a service."))
-    channel = Channel.parse(payload.get("channel"))
+    office = _required_text(fields, "office", N_("Choose an office."))
+    service = _required_text(fields, "service", N_("Choose a service."))
+    channel = Channel.parse(fields.get("channel"))
     if channel not in (Channel.WEB, Channel.MOBILE):
         raise InvalidField(
             "channel",
             N_('Channel must be "web" or "mobile"; walk-in tickets come from the office kiosk.'),
         )
-    name = parse_name(payload.get("name"))
+    name = parse_name(fields.get("name"))
     national_id = phone = None
-    if payload.get("national_id") not in (None, ""):
-        national_id = parse_national_id(payload["national_id"])
-    if payload.get("phone") not in (None, ""):
-        phone = parse_thai_mobile(payload["phone"])
+    if fields.get("national_id") not in (None, ""):
+        national_id = parse_national_id(fields["national_id"])
+    if fields.get("phone") not in (None, ""):
+        phone = parse_thai_mobile(fields["phone"])
     if national_id is None and phone is None:
         raise InvalidField("national_id", N_("Give your national ID number or your mobile number (or both)."))
-    email = parse_email(payload.get("email"))
+    email = parse_email(fields.get("email"))
     if channel is Channel.WEB:
-        day = parse_date(payload.get("date"))
-        slot = parse_time(payload.get("slot"), "slot")
+        day = parse_date(fields.get("date"))
+        slot = parse_time(fields.get("slot"), "slot")
         return BookingRequest(office, service, channel, name, national_id, phone, email, day, slot)
-    if payload.get("slot") not in (None, ""):
+    if fields.get("slot") not in (None, ""):
         raise InvalidField("slot", N_("Mobile bookings join today's queue; leave out the time window."))
-    day = parse_date(payload["date"]) if payload.get("date") not in (None, "") else None
+    day = parse_date(fields["date"]) if fields.get("date") not in (None, "") else None
     return BookingRequest(
-        office, service, channel, name, national_id, phone, email, day, position=parse_position(payload)
+        office, service, channel, name, national_id, phone, email, day, position=parse_position(fields, read_number)
     )
 
 
@@ -129,6 +135,48 @@ def parse_time(raw: object, field: str) -> time:
         raise InvalidField(field, N_("%(value)s is not a real time of day."), value=raw) from None
 
 
+def web_window_refusal(
+    day: date,
+    slot_start: time,
+    now_local: datetime,
+    horizon_days: int,
+    calendar: OfficeCalendar,
+    slots: list[Slot],
+) -> KhiwError | None:
+    """Why a web booking may not take the ``slot_start`` window on ``day`` now, or None.
+
+    The one place this rule lives: booking raises the refusal, availability shows a window
+    as bookable only when there is none, so a page never offers a window booking refuses.
+    """
+    today = now_local.date()
+    if day < today:
+        return Closed(N_("%(date)s has passed; choose today or a later day."), field="date", date=day.isoformat())
+    last = today + timedelta(days=horizon_days)
+    if day > last:
+        return Closed(
+            N_("Bookings open %(days)s days ahead: choose a date up to %(last)s."),
+            field="date",
+            days=horizon_days,
+            last=last.isoformat(),
+        )
+    if not calendar.is_open_on(day):
+        return Closed(N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat())
+    if not any(s.start == slot_start for s in slots):
+        return InvalidField(
+            "slot",
+            N_("There is no %(slot)s booking window on %(date)s; choose one of the listed windows."),
+            slot=slot_start.strftime("%H:%M"),
+            date=day.isoformat(),
+        )
+    if day == today and slot_start <= now_local.time():
+        return Closed(
+            N_("The %(slot)s window has already started; choose a later one."),
+            field="slot",
+            slot=slot_start.strftime("%H:%M"),
+        )
+    return None
+
+
 def check_web_window(
     day: date,
     slot_start: time,
@@ -138,34 +186,10 @@ def check_web_window(
     slots: list[Slot],
 ) -> Slot:
     """Return the chosen slot if a web booking may take it now; raise Closed/InvalidField."""
-    today = now_local.date()
-    if day < today:
-        raise Closed(N_("%(date)s has passed; choose today or a later day."), field="date", date=day.isoformat())
-    last = today + timedelta(days=horizon_days)
-    if day > last:
-        raise Closed(
-            N_("Bookings open %(days)s days ahead: choose a date up to %(last)s."),
-            field="date",
-            days=horizon_days,
-            last=last.isoformat(),
-        )
-    if not calendar.is_open_on(day):
-        raise Closed(N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat())
-    chosen = next((s for s in slots if s.start == slot_start), None)
-    if chosen is None:
-        raise InvalidField(
-            "slot",
-            N_("There is no %(slot)s booking window on %(date)s; choose one of the listed windows."),
-            slot=slot_start.strftime("%H:%M"),
-            date=day.isoformat(),
-        )
-    if day == today and chosen.start <= now_local.time():
-        raise Closed(
-            N_("The %(slot)s window has already started; choose a later one."),
-            field="slot",
-            slot=slot_start.strftime("%H:%M"),
-        )
-    return chosen
+    refusal = web_window_refusal(day, slot_start, now_local, horizon_days, calendar, slots)
+    if refusal is not None:
+        raise refusal
+    return next(s for s in slots if s.start == slot_start)
 
 
 def check_mobile_window(now_local: datetime, calendar: OfficeCalendar) -> None:
@@ -182,15 +206,6 @@ def check_mobile_window(now_local: datetime, calendar: OfficeCalendar) -> None:
     )
 
 
-def daily_capacity(weekly: Mapping[int, int], override: int | None, day: date, is_open: bool) -> int:
-    """Places a channel offers on ``day``: a date's override wins over the weekday's figure."""
-    if not is_open:
-        return 0
-    if override is not None:
-        return override
-    return weekly.get(day.isoweekday(), 0)
-
-
 def format_ticket_number(prefix: str, seq: int) -> str:
     """A001 … A999, then A1000: the prefix names the channel, the digits the order of issue."""
     return f"{prefix}{seq:03d}"
@@ -200,3 +215,45 @@ def check_mobile_day(requested: date | None, today: date) -> None:
     """A phone booking is for today's queue; a request for another day is a mistake."""
     if requested is not None and requested != today:
         raise InvalidField("date", N_("Mobile bookings are for today only; book on the web for another day."))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new ticket goes, as decided from the request, the office and the time."""
+
+    channel: Channel
+    day: date
+    slot: Slot | None = None
+    distance_m: int | None = None  # mobile: how far from the office when booking
+
+
+def decide_web(request: BookingRequest, office: OfficeRules, now_local: datetime) -> Placement:
+    """A web booking takes a listed window of an open day within the horizon, not yet started."""
+    if request.day is None or request.slot is None:
+        raise InvalidField("date", N_("Choose a date."))
+    day = request.day
+    slot = check_web_window(
+        day, request.slot, now_local, office.booking_horizon_days, office.calendar, office.web_slots(day)
+    )
+    return Placement(Channel.WEB, day, slot)
+
+
+def decide_mobile(
+    request: BookingRequest, office: OfficeRules, now_local: datetime, max_accuracy_m: float
+) -> Placement:
+    """A phone booking joins today's queue while the office is open, from inside the fence."""
+    today = now_local.date()
+    check_mobile_day(request.day, today)
+    check_mobile_window(now_local, office.calendar)
+    if request.position is None:
+        raise InvalidField("lat", N_("We need your location to book on a phone; please allow location access."))
+    distance = check_inside_fence(office.lat, office.lon, office.geofence_m, request.position, max_accuracy_m)
+    return Placement(Channel.MOBILE, today, distance_m=distance)
+
+
+def decide_placement(
+    request: BookingRequest, office: OfficeRules, now_local: datetime, max_accuracy_m: float
+) -> Placement:
+    if request.channel is Channel.WEB:
+        return decide_web(request, office, now_local)
+    return decide_mobile(request, office, now_local, max_accuracy_m)

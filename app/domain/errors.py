@@ -1,7 +1,9 @@
-"""The conditions a request can fail on, each with the API error code it maps to.
+"""The conditions a request can fail on, each with a stable code (the API's error codes).
 
 Messages are English source strings marked with ``N_`` so ``pybabel extract`` finds them;
-the web layer translates them (Thai by default) and fills in ``params``.
+the web layer translates them (Thai by default), fills in ``params`` and decides how each
+code reads to its audience (an HTTP status and JSON for the API, a page for a person):
+HTTP belongs to the web edge, not here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ class KhiwError(Exception):
     """A failure the citizen or client should be told about, with a stable code."""
 
     code = "invalid"
-    http_status = 400
 
     def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
         super().__init__(message % params if params else message)
@@ -44,24 +45,20 @@ class InvalidRequest(KhiwError):
 
 class Unauthorized(KhiwError):
     code = "unauthorized"
-    http_status = 401
 
 
 class Forbidden(KhiwError):
     code = "forbidden"
-    http_status = 403
 
 
 class NotFound(KhiwError):
     code = "not_found"
-    http_status = 404
 
 
 class OutsideGeofence(KhiwError):
     """The phone is not (certainly) within the office's booking radius."""
 
     code = "outside_geofence"
-    http_status = 403
 
     def __init__(self, distance_m: int, radius_m: int, accuracy_m: int) -> None:
         super().__init__(
@@ -83,26 +80,22 @@ class OutsideGeofence(KhiwError):
 
 class CapacityFull(KhiwError):
     code = "capacity_full"
-    http_status = 409
 
 
 class AlreadyBooked(KhiwError):
     code = "already_booked"
-    http_status = 409
 
 
 class Closed(KhiwError):
     """The office is closed then, or the window for booking that time has passed."""
 
     code = "closed"
-    http_status = 409
 
 
 class InvalidState(KhiwError):
     """The booking's status does not allow this action (e.g. cancelling a finished visit)."""
 
     code = "invalid_state"
-    http_status = 409
 
 
 def format_distance(metres: int) -> str:

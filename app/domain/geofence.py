@@ -9,6 +9,7 @@ be spoofed, so the fence is a fairness rule, not proof of presence: staff still 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from geopy.distance import geodesic
@@ -23,23 +24,38 @@ class Position:
     accuracy_m: float
 
 
-def parse_position(payload: dict) -> Position:
-    """Read lat/lon/accuracy_m from a request body, or raise InvalidField naming the field."""
-    lat = _number(payload, "lat", -90, 90, N_("Latitude must be a number between -90 and 90."))
-    lon = _number(payload, "lon", -180, 180, N_("Longitude must be a number between -180 and 180."))
-    accuracy = _number(payload, "accuracy_m", 0, 1e7, N_("Accuracy must be a positive number of metres."))
+def parse_position(fields: Mapping[str, object], read_number: Callable[[object], float]) -> Position:
+    """Read lat/lon/accuracy_m, or raise InvalidField naming the field.
+
+    ``read_number`` turns what the entry point received into a float (a JSON number, a
+    form's text) and raises ValueError/TypeError/OverflowError when it cannot.
+    """
+    lat = _number(fields, "lat", read_number, -90, 90, N_("Latitude must be a number between -90 and 90."))
+    lon = _number(fields, "lon", read_number, -180, 180, N_("Longitude must be a number between -180 and 180."))
+    accuracy = _number(
+        fields, "accuracy_m", read_number, 0, 1e7, N_("Accuracy must be a positive number of metres.")
+    )
     if accuracy <= 0:
         raise InvalidField("accuracy_m", N_("Accuracy must be a positive number of metres."))
     return Position(lat, lon, accuracy)
 
 
-def _number(payload: dict, field: str, low: float, high: float, message: str) -> float:
-    if payload.get(field) is None:
+def _number(
+    fields: Mapping[str, object],
+    field: str,
+    read_number: Callable[[object], float],
+    low: float,
+    high: float,
+    message: str,
+) -> float:
+    raw = fields.get(field)
+    if raw is None or raw == "":
         raise InvalidField(field, N_("We need your location to book on a phone; please allow location access."))
-    value = payload[field]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidField(field, message)
-    if not low <= value <= high:
+    try:
+        value = read_number(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidField(field, message) from None
+    if not math.isfinite(value) or not low <= value <= high:
         raise InvalidField(field, message)
     return float(value)
 

@@ -35,16 +35,17 @@ NOT_YET_CALLED = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING})
 
 TERMINAL = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED})
 
-#: How a status reads inside a sentence (translated by the web layer).
-STATUS_WORDS: dict[str, str] = {
-    Status.BOOKED: N_("booked"),
-    Status.CHECKED_IN: N_("checked in"),
-    Status.WAITING: N_("waiting"),
-    Status.CALLED: N_("called"),
-    Status.SERVING: N_("being served"),
-    Status.DONE: N_("finished"),
-    Status.NO_SHOW: N_("missed"),
-    Status.CANCELLED: N_("cancelled"),
+#: How each status reads to a person: on the status page, the kiosk, the counter, in
+#: messages. The one table of these words (translated by whoever shows them).
+STATUS_LABELS: dict[Status, str] = {
+    Status.BOOKED: N_("Booked"),
+    Status.CHECKED_IN: N_("Checked in"),
+    Status.WAITING: N_("Waiting"),
+    Status.CALLED: N_("Called"),
+    Status.SERVING: N_("Being served"),
+    Status.DONE: N_("Finished"),
+    Status.NO_SHOW: N_("Missed"),
+    Status.CANCELLED: N_("Cancelled"),
 }
 
 _ALLOWED: dict[Status, frozenset[Status]] = {
@@ -67,7 +68,7 @@ def check_transition(current: Status, target: Status) -> None:
     """Raise InvalidState unless a booking in ``current`` may move to ``target``."""
     if not can_move(current, target):
         raise InvalidState(
-            N_("This booking is %(status)s; it cannot be %(target)s now."),
+            N_("This booking is “%(status)s”, so it cannot become “%(target)s”."),
             status=current.value,
             target=target.value,
         )

@@ -1,6 +1,7 @@
 """Typed Flask-SQLAlchemy models, one module per aggregate."""
 
 from .booking import Booking, BookingEvent
+from .cache import CacheVersion
 from .office import (
     CapacityOverride,
     ChannelCapacity,
@@ -17,6 +18,7 @@ from .staff import Kiosk, Staff, StaffToken
 __all__ = [
     "Booking",
     "BookingEvent",
+    "CacheVersion",
     "CapacityOverride",
     "ChannelCapacity",
     "Closure",

@@ -23,10 +23,10 @@ from app.domain.status import ACTIVE, Status
 from app.extensions import db
 
 from .office import CHANNELS_SQL, Counter, Office, Service
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, sql_in_list, utcnow
 
-_STATUSES_SQL = "(" + ", ".join(f"'{s.value}'" for s in Status) + ")"
-_ACTIVE_SQL = text("status IN (" + ", ".join(f"'{s.value}'" for s in sorted(ACTIVE)) + ")")
+_STATUSES_SQL = sql_in_list(Status)
+_ACTIVE_SQL = text(f"status IN {sql_in_list(sorted(ACTIVE))}")
 
 
 class Booking(db.Model):

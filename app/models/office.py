@@ -23,9 +23,9 @@ from app.domain.calendar import OfficeCalendar
 from app.domain.channels import Channel
 from app.extensions import db
 
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, sql_in_list, utcnow
 
-CHANNELS_SQL = "('walk_in', 'web', 'mobile')"
+CHANNELS_SQL = sql_in_list(Channel)
 
 
 class Office(db.Model):

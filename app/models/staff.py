@@ -7,18 +7,17 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.roles import Role
 from app.extensions import db
 
 from .office import Office
-from .types import UTCDateTime, utcnow
-
-ROLES = ("clerk", "head", "admin")
+from .types import UTCDateTime, sql_in_list, utcnow
 
 
 class Staff(db.Model):
     __tablename__ = "staff"
     __table_args__ = (
-        CheckConstraint("role IN ('clerk', 'head', 'admin')", name="role_known"),
+        CheckConstraint(f"role IN {sql_in_list(Role)}", name="role_known"),
         # Everyone but an admin belongs to one office.
         CheckConstraint("role = 'admin' OR office_id IS NOT NULL", name="office_unless_admin"),
     )
@@ -27,7 +26,7 @@ class Staff(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(10), default="clerk")
+    role: Mapped[str] = mapped_column(String(10), default=Role.CLERK.value)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,8 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and CHECK lists derived from the domain's enums."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -35,3 +37,8 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Row timestamps (created_at/updated_at) only; business rules take ``now`` as an argument."""
     return datetime.now(UTC)
+
+
+def sql_in_list(values: Iterable[StrEnum]) -> str:
+    """``('walk_in', 'web', 'mobile')``: a CHECK's list, from the enum that owns the words."""
+    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.errors import N_, Forbidden, InvalidField, Unauthorized
+from app.domain.office import OfficeRules
+from app.domain.roles import Role
 from app.extensions import db
 from app.models import Kiosk, Office, Staff, StaffToken
-from app.models.staff import ROLES
 
 TOKEN_LIFETIME = timedelta(hours=12)  # one working day, evening period included
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -51,14 +52,14 @@ def staff_for_token(token: str | None, *, now: datetime) -> Staff:
     return row.staff
 
 
-def kiosk_for_office(key: str | None, office: Office) -> Kiosk:
-    """The kiosk presenting ``key``; it must belong to ``office``."""
+def kiosk_for_office(key: str | None, office_id: int) -> Kiosk:
+    """The kiosk presenting ``key``; it must belong to the office ``office_id``."""
     if not key:
         raise Unauthorized(N_("This kiosk is not registered: the X-Kiosk-Key header is missing."))
     kiosk = db.session.scalar(select(Kiosk).where(Kiosk.key_hash == _sha256(key)))
     if kiosk is None or not kiosk.active:
         raise Unauthorized(N_("This kiosk key is not valid."))
-    if kiosk.office_id != office.id:
+    if kiosk.office_id != office_id:
         raise Forbidden(N_("This kiosk belongs to another office."))
     return kiosk
 
@@ -73,16 +74,18 @@ def register_kiosk(office: Office, name: str, key: str) -> Kiosk:
     return kiosk
 
 
-def create_staff(username: str, password: str, *, display_name: str, role: str, office: Office | None) -> Staff:
+def create_staff(
+    username: str, password: str, *, display_name: str, role: str, office: OfficeRules | None
+) -> Staff:
     """Add a staff account; one transaction."""
     username = username.strip()
     if not username or len(username) > 64 or not username.isprintable() or " " in username:
         raise InvalidField("username", N_("A username is 1–64 characters with no spaces."))
     if len(password) < 10:
         raise InvalidField("password", N_("A password needs at least 10 characters."))
-    if role not in ROLES:
+    if role not in {r.value for r in Role}:
         raise InvalidField("role", N_("Role must be one of: clerk, head, admin."))
-    if role != "admin" and office is None:
+    if Role(role).needs_office and office is None:
         raise InvalidField("office", N_("Clerks and office heads belong to an office."))
     if db.session.scalar(select(Staff).where(Staff.username == username)) is not None:
         raise InvalidField("username", N_("The username %(username)s is taken."), username=username)

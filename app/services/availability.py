@@ -7,12 +7,18 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from app.domain.booking import web_window_refusal
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
+from app.domain.office import ClosureInfo, OfficeRules
 from app.extensions import db
-from app.models import DailyQuota, Office, SlotQuota
+from app.models import DailyQuota, SlotQuota
 
-from .capacity import channel_capacity
+from .office_rules import office_rules
+from .transactions import reading
+
+_days = DailyQuota.__table__
+_slots = SlotQuota.__table__
 
 
 @dataclass(frozen=True)
@@ -36,45 +42,52 @@ class SlotPlaces:
 
 @dataclass(frozen=True)
 class Availability:
+    office: OfficeRules
     day: date
     open: bool
     channels: dict[Channel, ChannelPlaces]
     slots: list[SlotPlaces]
-    closure_reason: tuple[str, str] | None  # (th, en) when a closure falls on that day
+    closure: ClosureInfo | None  # when a closure falls on that day
 
 
-def office_availability(office: Office, day: date, *, now: datetime) -> Availability:
-    """Places left on ``day``. A slot's ``remaining`` never exceeds what the web channel
-    has left for the whole day, so a citizen is not offered a window that would fail."""
-    calendar = office.calendar()
-    is_open = calendar.is_open_on(day)
+def office_availability(code: str, day: date | None, *, now: datetime) -> Availability:
+    """Places left on ``day`` (today when None). A window is bookable exactly when a web
+    booking of it would pass the rules now, and its ``remaining`` never exceeds what the web
+    channel has left for the whole day, so a citizen is not offered a window that would fail."""
+    office = office_rules(code)
+    now_local = local_now(now)
+    day = day or now_local.date()
+    reading()
     quotas = {
-        q.channel: q
-        for q in db.session.scalars(select(DailyQuota).where(DailyQuota.office_id == office.id, DailyQuota.day == day))
+        channel: (capacity, used)
+        for channel, capacity, used in db.session.execute(
+            select(_days.c.channel, _days.c.capacity, _days.c.used).where(
+                _days.c.office_id == office.id, _days.c.day == day
+            )
+        )
     }
+    is_open = office.calendar.is_open_on(day)
     channels = {}
     for channel in Channel:
-        row = quotas.get(channel.value)
         # Once a day has a counter row, its capacity is the one in force (it may have
         # been changed for that date); before that, the configured figure.
-        capacity = row.capacity if row is not None else channel_capacity(office, channel, day)
-        channels[channel] = ChannelPlaces(capacity if is_open else 0, row.used if row else 0)
+        capacity, used = quotas.get(channel.value, (office.daily_capacity(channel, day), 0))
+        channels[channel] = ChannelPlaces(capacity if is_open else 0, used)
 
     slot_rows = {
-        s.start: s
-        for s in db.session.scalars(select(SlotQuota).where(SlotQuota.office_id == office.id, SlotQuota.day == day))
+        start: (capacity, used)
+        for start, capacity, used in db.session.execute(
+            select(_slots.c.start, _slots.c.capacity, _slots.c.used).where(
+                _slots.c.office_id == office.id, _slots.c.day == day
+            )
+        )
     }
-    now_local = local_now(now)
-    today = now_local.date()
-    in_horizon = today <= day <= date.fromordinal(today.toordinal() + office.booking_horizon_days)
     web_left = channels[Channel.WEB].remaining
+    windows = office.web_slots(day)
     slots = []
-    for slot in calendar.web_slots(day, office.web_slot_minutes):
-        row = slot_rows.get(slot.start)
-        capacity = row.capacity if row is not None else office.web_slot_capacity
-        remaining = min(web_left, max(0, capacity - (row.used if row else 0)))
-        started = day < today or (day == today and slot.start <= now_local.time())
-        bookable = in_horizon and not started and remaining > 0
-        slots.append(SlotPlaces(slot.start, slot.end, capacity, remaining, bookable))
-    closure = next((c for c in office.closures if c.day == day), None)
-    return Availability(day, is_open, channels, slots, (closure.reason_th, closure.reason_en) if closure else None)
+    for slot in windows:
+        capacity, used = slot_rows.get(slot.start, (office.web_slot_capacity, 0))
+        remaining = min(web_left, max(0, capacity - used))
+        refusal = web_window_refusal(day, slot.start, now_local, office.booking_horizon_days, office.calendar, windows)
+        slots.append(SlotPlaces(slot.start, slot.end, capacity, remaining, refusal is None and remaining > 0))
+    return Availability(office, day, is_open, channels, slots, office.closures.get(day))

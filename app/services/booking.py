@@ -1,276 +1,304 @@
-"""Booking use cases: book (web, mobile), cancel, check in, and reading a booking live."""
+"""Booking use cases: book (web, mobile), cancel, check in, and reading a booking live.
+
+Each use case reads what it needs (the office's rules come from memory), lets the domain
+decide, then writes once in one short transaction. Results are plain ``BookingView``
+values holding everything a response shows, so views and serializers never query.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from app.domain import booking as rules
 from app.domain import queue
-from app.domain.booking import BookingRequest
+from app.domain.booking import BookingRequest, Placement
 from app.domain.calendar import local_now, to_utc
 from app.domain.channels import Channel
 from app.domain.errors import N_, AlreadyBooked, Forbidden, InvalidField, InvalidState, NotFound
-from app.domain.geofence import check_inside_fence
 from app.domain.identity import blind_index, mask_national_id
-from app.domain.status import ACTIVE, NOT_YET_CALLED, Status, check_transition
+from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
+from app.domain.status import NOT_YET_CALLED, Status
 from app.extensions import db
-from app.models import Booking, BookingEvent, Counter, Office, Service
+from app.models import Booking, BookingEvent
+from app.settings import Settings
 
 from .capacity import give_back_place, take_place
+from .office_rules import catalogue, office_rules
+from .status import BookingRow, booking_columns, move_booking
+from .transactions import reading, violated_constraint, writing
+
+_bookings = Booking.__table__
+_events = BookingEvent.__table__
+_NOT_YET_CALLED = sorted(s.value for s in NOT_YET_CALLED)
 
 
 @dataclass(frozen=True)
-class Policy:
-    """Settings the booking rules need from configuration (passed in, never read globally)."""
+class BookingView:
+    """A booking as a response shows it: its office, service and counter, and its live place."""
 
-    id_hmac_key: bytes
-    max_accuracy_m: float = 150.0
+    token: str
+    number: str
+    office: OfficeRules
+    service: ServiceInfo
+    channel: Channel
+    day: date
+    slot_start: time | None
+    slot_end: time | None
+    status: Status
+    counter: CounterInfo | None
+    created_at: datetime
+    people_ahead: int | None = None
+    estimated_call_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class BookingResult:
-    booking: Booking
+    booking: BookingView
     replayed: bool = False  # True when an Idempotency-Key retry returned the earlier booking
 
 
-def find_office(code: str, *, field: str | None = None) -> Office:
-    """The active office with ``code``, its hours, closures, capacities, services and counters loaded."""
-    office = db.session.scalar(
-        select(Office)
-        .where(Office.code == code, Office.active.is_(True))
-        .options(
-            selectinload(Office.periods),
-            selectinload(Office.closures),
-            selectinload(Office.capacities),
-            selectinload(Office.capacity_overrides),
-            selectinload(Office.services),
-            selectinload(Office.counters).selectinload(Counter.channels),
-        )
-    )
-    if office is None:
-        if field:
-            raise InvalidField(field, N_("There is no office with code %(code)s."), code=code)
-        raise NotFound(N_("There is no office with code %(code)s."), code=code)
-    return office
-
-
-def find_booking(token: str) -> Booking:
-    booking = db.session.scalar(select(Booking).where(Booking.token == token)) if token else None
-    if booking is None:
-        raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
-    return booking
-
-
-def _find_service(office: Office, code: str) -> Service:
-    service = next((s for s in office.services if s.code == code and s.active), None)
+def _service(office: OfficeRules, code: str) -> ServiceInfo:
+    service = office.service(code)
     if service is None:
         raise InvalidField("service", N_("This office has no service %(code)s."), code=code)
     return service
 
 
-def _idempotency_hash(client_key: str, office: Office, identity: str) -> str:
+def _idempotency_hash(client_key: str, office: OfficeRules, identity: str) -> str:
     # Scoped to the office and the person, so one client's key can never return
     # somebody else's booking.
     return hashlib.sha256(f"{office.id}|{identity}|{client_key}".encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who takes the place, as stored: the national ID only as a keyed hash and a mask."""
+
+    name: str | None = None
+    nid_bidx: str | None = None
+    nid_masked: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
 def book(
-    request: BookingRequest,
-    *,
-    now: datetime,
-    policy: Policy,
-    idempotency_key: str | None = None,
-    actor: str = "citizen",
+    request: BookingRequest, *, settings: Settings, idempotency_key: str | None = None, actor: str = "citizen"
 ) -> BookingResult:
-    """Book a web or mobile place; one transaction, committed here.
+    """Book a web or mobile place.
 
-    Order of checks: what was asked (office, service) → a retry of an earlier request →
-    when (window, hours) → where (geofence) → one booking per person → capacity.
+    Read (office rules, an earlier retry) → decide (the domain, per channel) → write once.
     """
-    office = find_office(request.office, field="office")
-    service = _find_service(office, request.service)
-    now_local = local_now(now)
-    nid_bidx = blind_index(request.national_id, policy.id_hmac_key, "nid:v1") if request.national_id else None
-    identity = nid_bidx or request.phone or ""
-    idem = _idempotency_hash(idempotency_key, office, identity) if idempotency_key else None
+    now = settings.now()
+    office = office_rules(request.office, field="office")
+    service = _service(office, request.service)
+    nid_bidx = blind_index(request.national_id, settings.id_hmac_key, "nid:v1") if request.national_id else None
+    idem = _idempotency_hash(idempotency_key, office, nid_bidx or request.phone or "") if idempotency_key else None
     if idem:
-        earlier = db.session.scalar(select(Booking).where(Booking.idempotency_key == idem))
+        earlier = _find_row(_bookings.c.idempotency_key == idem)
         if earlier is not None:
-            return BookingResult(earlier, replayed=True)
+            return BookingResult(_view(earlier, now=now), replayed=True)
 
-    calendar = office.calendar()
-    distance = None
-    if request.channel is Channel.WEB:
-        assert request.day is not None and request.slot is not None
-        day = request.day
-        slot = rules.check_web_window(
-            day,
-            request.slot,
-            now_local,
-            office.booking_horizon_days,
-            calendar,
-            calendar.web_slots(day, office.web_slot_minutes),
-        )
-        slot_start, slot_end = slot.start, slot.end
-    else:
-        day = now_local.date()
-        rules.check_mobile_day(request.day, day)
-        rules.check_mobile_window(now_local, calendar)
-        assert request.position is not None
-        distance = check_inside_fence(
-            office.lat, office.lon, office.geofence_m, request.position, policy.max_accuracy_m
-        )
-        slot_start = slot_end = None
-
-    _check_not_booked(office, day, nid_bidx, request.phone)
-    seq = take_place(office, request.channel, day, slot_start)
-    booking = Booking(
-        token=secrets.token_urlsafe(32),
-        office=office,
-        service=service,
-        channel=request.channel.value,
-        day=day,
-        seq=seq,
-        number=rules.format_ticket_number(office.prefix(request.channel), seq),
-        slot_start=slot_start,
-        slot_end=slot_end,
-        status=Status.BOOKED.value,
+    placement = rules.decide_placement(request, office, local_now(now), settings.max_accuracy_m)
+    person = Person(
         name=request.name,
         nid_bidx=nid_bidx,
         nid_masked=mask_national_id(request.national_id) if request.national_id else None,
-        phone_e164=request.phone,
+        phone=request.phone,
         email=request.email,
-        distance_m=distance,
-        idempotency_key=idem,
-        created_at=now,
-        updated_at=now,
     )
-    booking.events.append(BookingEvent(from_status=None, to_status=Status.BOOKED.value, at=now, actor=actor))
-    db.session.add(booking)
     try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        return _resolve_conflict(exc, idem)
-    return BookingResult(booking)
+        view = place_ticket(office, service, placement, person, now=now, actor=actor, idempotency_hash=idem)
+    except IntegrityError as error:
+        return _resolve_conflict(error, idem, placement.day, now=now)
+    return BookingResult(view)
 
 
-def _check_not_booked(office: Office, day, nid_bidx: str | None, phone: str | None) -> None:
-    """Refuse a second active booking for the same person, office and day.
+def place_ticket(
+    office: OfficeRules,
+    service: ServiceInfo,
+    placement: Placement,
+    person: Person,
+    *,
+    now: datetime,
+    actor: str,
+    idempotency_hash: str | None = None,
+) -> BookingView:
+    """The one write every channel shares: take the place, number it, record who and when.
 
-    This early check gives the clear message; the partial unique indexes on bookings
-    are what really guarantees it when two requests race.
+    Web and mobile bookings and walk-in tickets all come through here, in one short
+    transaction; the unique indexes have the last word on "one booking per person".
     """
-    clauses = []
-    if nid_bidx:
-        clauses.append(Booking.nid_bidx == nid_bidx)
-    if phone:
-        clauses.append(Booking.phone_e164 == phone)
-    existing = db.session.scalar(
-        select(Booking.number).where(
-            Booking.office_id == office.id,
-            Booking.day == day,
-            Booking.status.in_([s.value for s in ACTIVE]),
-            db.or_(*clauses),
-        )
+    slot = placement.slot
+    token = secrets.token_urlsafe(32)
+    with writing():
+        seq = take_place(office, placement.channel, placement.day, slot.start if slot else None)
+        number = rules.format_ticket_number(office.prefix(placement.channel), seq)
+        booking_id = db.session.execute(
+            insert(_bookings)
+            .values(
+                token=token,
+                office_id=office.id,
+                service_id=service.id,
+                channel=placement.channel.value,
+                day=placement.day,
+                seq=seq,
+                number=number,
+                slot_start=slot.start if slot else None,
+                slot_end=slot.end if slot else None,
+                status=Status.BOOKED.value,
+                name=person.name,
+                nid_bidx=person.nid_bidx,
+                nid_masked=person.nid_masked,
+                phone_e164=person.phone,
+                email=person.email,
+                distance_m=placement.distance_m,
+                idempotency_key=idempotency_hash,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(_bookings.c.id)
+        ).scalar_one()
+        db.session.execute(
+            insert(_events).values(booking_id=booking_id, from_status=None, to_status=Status.BOOKED.value, at=now,
+                                   actor=actor)
+        )  # fmt: skip
+    row = BookingRow(
+        id=booking_id,
+        token=token,
+        office_id=office.id,
+        service_id=service.id,
+        channel=placement.channel,
+        day=placement.day,
+        seq=seq,
+        number=number,
+        slot_start=slot.start if slot else None,
+        slot_end=slot.end if slot else None,
+        status=Status.BOOKED,
+        counter_id=None,
+        created_at=now,
     )
-    if existing is not None:
+    return _view(row, now=now, office=office)
+
+
+_CONFLICTS = {
+    "uq_bookings_active_national_id": "person",
+    "uq_bookings_active_phone": "person",
+    "uq_bookings_idempotency_key": "retry",
+}
+
+
+def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now: datetime) -> BookingResult:
+    """A unique index refused the insert: tell which rule a concurrent request won."""
+    kind = _CONFLICTS.get(violated_constraint(error) or "")
+    if kind == "retry" and idem:
+        earlier = _find_row(_bookings.c.idempotency_key == idem)
+        if earlier is not None:
+            return BookingResult(_view(earlier, now=now), replayed=True)
+    if kind == "person":
+        # Nothing about the other booking: whoever typed this ID or phone may not be its owner.
         raise AlreadyBooked(
             N_(
-                "You already have booking %(number)s at this office on %(date)s. "
-                "Cancel it first if you want a different time."
+                "There is already a booking for this person at this office on %(date)s. "
+                "Find it with “Find my booking”, or cancel it first to choose another time."
             ),
-            number=existing,
             date=day.isoformat(),
-        )
+        ) from None
+    raise error
 
 
-def _resolve_conflict(exc: IntegrityError, idem: str | None) -> BookingResult:
-    """A unique index refused the insert: tell which rule a concurrent request won."""
-    text = str(exc.orig).lower()
-    if idem and "idempotency" in text:
-        earlier = db.session.scalar(select(Booking).where(Booking.idempotency_key == idem))
-        if earlier is not None:
-            return BookingResult(earlier, replayed=True)
-    if "nid_bidx" in text or "national_id" in text or "phone" in text:
-        raise AlreadyBooked(N_("You already have an active booking at this office on that day.")) from None
-    raise exc
+def find_booking(token: str, *, now: datetime) -> BookingView:
+    """A booking by its token, live: how many go before it and when it will likely be called."""
+    row = _find_row(_bookings.c.token == token) if isinstance(token, str) and token else None
+    if row is None:
+        raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
+    return _view(row, now=now)
 
 
-def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Booking:
+def _find_row(condition) -> BookingRow | None:
+    reading()
+    found = db.session.execute(select(*booking_columns()).where(condition)).first()
+    return BookingRow.of(found) if found else None
+
+
+def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> BookingView:
     """Cancel and give the place back. Cancelling twice is not an error: a retry on a bad
     connection gets the cancelled booking again."""
-    booking = find_booking(token)
-    if booking.status == Status.CANCELLED:
+    booking = find_booking(token, now=now)
+    if booking.status is Status.CANCELLED:
         return booking
-    check_transition(booking.status_enum, Status.CANCELLED)
     if booking.day < local_now(now).date():
         raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=booking.day.isoformat())
-    _move(booking, Status.CANCELLED, now=now, actor=actor)
-    give_back_place(booking.office_id, booking.channel_enum, booking.day, booking.slot_start)
-    db.session.commit()
-    return booking
+    row = _find_row(_bookings.c.token == token)
+    with writing():
+        moved = move_booking(row, Status.CANCELLED, now=now, actor=actor)
+        give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
+    return _view(moved, now=now)
 
 
-def check_in(office: Office, token: str, *, now: datetime, actor: str) -> Booking:
+def check_in(office_code: str, token: str, *, now: datetime, actor: str, kiosk_office_id: int) -> BookingView:
     """A web or mobile booking scanned at the office's kiosk joins the waiting line."""
-    booking = find_booking(token)
-    if booking.office_id != office.id:
+    row = _find_row(_bookings.c.token == token) if token else None
+    if row is None:
+        raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
+    if row.office_id != kiosk_office_id:
         raise Forbidden(N_("This booking is for another office."))
-    if booking.status == Status.WAITING:
-        return booking
-    today = local_now(now).date()
-    if booking.day != today:
-        raise InvalidState(N_("This booking is for %(date)s, not today."), date=booking.day.isoformat())
-    check_transition(booking.status_enum, Status.WAITING)
-    _move(booking, Status.WAITING, now=now, actor=actor, note="checked in at kiosk")
-    db.session.commit()
-    return booking
+    if row.status is not Status.WAITING:
+        today = local_now(now).date()
+        if row.day != today:
+            raise InvalidState(N_("This booking is for %(date)s, not today."), date=row.day.isoformat())
+        with writing():
+            row = move_booking(row, Status.WAITING, now=now, actor=actor, note="checked in at kiosk")
+    return _view(row, now=now)
 
 
-def _move(booking: Booking, target: Status, *, now: datetime, actor: str, note: str | None = None) -> None:
-    booking.events.append(
-        BookingEvent(from_status=booking.status, to_status=target.value, at=now, actor=actor, note=note)
+def _view(row: BookingRow, *, now: datetime, office: OfficeRules | None = None) -> BookingView:
+    office = office or catalogue().by_id[row.office_id]
+    service = office.service_by_id(row.service_id)
+    view = BookingView(
+        token=row.token,
+        number=row.number,
+        office=office,
+        service=service,
+        channel=row.channel,
+        day=row.day,
+        slot_start=row.slot_start,
+        slot_end=row.slot_end,
+        status=row.status,
+        counter=office.counter_by_id(row.counter_id),
+        created_at=row.created_at,
     )
-    booking.status = target.value
-
-
-@dataclass(frozen=True)
-class LiveStatus:
-    """What a citizen wants to know right now: how many before me, and roughly when."""
-
-    people_ahead: int | None
-    estimated_call_at: datetime | None
-
-
-def live_status(booking: Booking, *, now: datetime) -> LiveStatus:
-    if booking.status_enum not in NOT_YET_CALLED:
-        return LiveStatus(None, None)
-    channel = booking.channel_enum
-    rows = db.session.execute(
-        select(Booking.seq, Booking.slot_start).where(
-            Booking.office_id == booking.office_id,
-            Booking.day == booking.day,
-            Booking.channel == booking.channel,
-            Booking.status.in_([s.value for s in NOT_YET_CALLED]),
-        )
-    ).all()
-    waiting = [queue.QueueEntry(channel, seq, slot) for seq, slot in rows]
-    ahead = queue.people_ahead(queue.QueueEntry(channel, booking.seq, booking.slot_start), waiting)
-    office = booking.office
-    opening = office.calendar().opening_time(booking.day)
+    if row.status not in NOT_YET_CALLED:
+        return view
+    ahead = _people_ahead(row)
+    opening = office.calendar.opening_time(row.day)
     not_before = None
-    if booking.slot_start is not None:
-        not_before = to_utc(booking.day, booking.slot_start)
+    if row.slot_start is not None:
+        not_before = to_utc(row.day, row.slot_start)
     elif opening is not None:
-        not_before = to_utc(booking.day, opening)
-    counters = len(office.counters_for(channel))
-    estimate = queue.estimate_call_at(now, ahead, booking.service.avg_minutes, counters, not_before)
-    return LiveStatus(ahead, estimate)
+        not_before = to_utc(row.day, opening)
+    counters = len(office.counters_for(row.channel))
+    estimate = queue.estimate_call_at(now, ahead, service.avg_minutes, counters, not_before)
+    return replace(view, people_ahead=ahead, estimated_call_at=estimate)
+
+
+def _people_ahead(row: BookingRow) -> int:
+    """How many of the same office, day and channel, not yet called, go before this booking."""
+    reading()
+    b = _bookings.c
+    waiting = select(b.seq, b.slot_start).where(
+        b.office_id == row.office_id,
+        b.day == row.day,
+        b.channel == row.channel.value,
+        b.status.in_(_NOT_YET_CALLED),
+        b.id != row.id,
+    )
+    me = queue.QueueEntry(row.channel, row.seq, row.slot_start)
+    entries = [queue.QueueEntry(row.channel, seq, slot) for seq, slot in db.session.execute(waiting)]
+    return queue.people_ahead(me, entries)
+

@@ -2,11 +2,14 @@
 
 A place is taken by a single conditional UPDATE: ``used = used + 1 … WHERE used < capacity``.
 Two bookers can never both get the last place: on PostgreSQL the second UPDATE waits for
-the first's row lock and then re-checks the condition; on SQLite every write transaction
-starts with BEGIN IMMEDIATE, so writers take turns. The number comes from the same row
-(``last_seq``), so a rolled-back booking leaves no gap and a cancelled one is never reused.
-Rows are always touched in the same order — slot first, then the day's channel row —
-so two transactions cannot deadlock on them.
+the first's row lock and then re-checks the condition; on SQLite a writing use case begins
+IMMEDIATE, so writers take turns. The number comes from the same row (``last_seq``), so a
+rolled-back booking leaves no gap and a cancelled one is never reused. Rows are always
+touched in the same order — slot first, then the day's channel row — so two transactions
+cannot deadlock on them.
+
+A day's counter rows are created by its first booking; after that, taking a place is one
+statement per row.
 """
 
 from __future__ import annotations
@@ -16,54 +19,58 @@ from datetime import date, time
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain.booking import daily_capacity
 from app.domain.channels import Channel
 from app.domain.errors import N_, CapacityFull
+from app.domain.office import OfficeRules
 from app.extensions import db
-from app.models import DailyQuota, Office, SlotQuota
+from app.models import DailyQuota, SlotQuota
+
+_slots = SlotQuota.__table__
+_days = DailyQuota.__table__
 
 
-def _insert_if_missing(model, values: dict, keys: list[str]) -> None:
+def _insert_if_missing(table, values: dict, keys: list[str]) -> None:
     """INSERT … ON CONFLICT DO NOTHING, so concurrent first bookings of a day don't collide."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    db.session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
-def channel_capacity(office: Office, channel: Channel, day: date) -> int:
-    """Today's configured figure for a channel (override, else weekday), 0 when closed."""
-    calendar = office.calendar()
-    return daily_capacity(
-        office.weekly_capacity(channel),
-        office.capacity_override(channel, day),
-        day,
-        calendar.is_open_on(day),
-    )
+def _take_slot(office_id: int, day: date, start: time) -> int | None:
+    return db.session.execute(
+        update(_slots)
+        .where(_slots.c.office_id == office_id, _slots.c.day == day, _slots.c.start == start)
+        .where(_slots.c.used < _slots.c.capacity)
+        .values(used=_slots.c.used + 1)
+        .returning(_slots.c.used)
+    ).scalar_one_or_none()
 
 
-def take_place(office: Office, channel: Channel, day: date, slot_start: time | None = None) -> int:
+def _take_day(office_id: int, day: date, channel: Channel) -> int | None:
+    return db.session.execute(
+        update(_days)
+        .where(_days.c.office_id == office_id, _days.c.day == day, _days.c.channel == channel.value)
+        .where(_days.c.used < _days.c.capacity)
+        .values(used=_days.c.used + 1, last_seq=_days.c.last_seq + 1)
+        .returning(_days.c.last_seq)
+    ).scalar_one_or_none()
+
+
+def take_place(office: OfficeRules, channel: Channel, day: date, slot_start: time | None = None) -> int:
     """Take one place of the channel's day (and of the web slot); return the ticket's sequence.
 
     Raises CapacityFull, leaving nothing changed, when the slot or the day is full.
     """
     if slot_start is not None:
-        _insert_if_missing(
-            SlotQuota,
-            {"office_id": office.id, "day": day, "start": slot_start, "capacity": office.web_slot_capacity, "used": 0},
-            ["office_id", "day", "start"],
-        )
-        taken = db.session.execute(
-            update(SlotQuota)
-            .where(
-                SlotQuota.office_id == office.id,
-                SlotQuota.day == day,
-                SlotQuota.start == slot_start,
-                SlotQuota.used < SlotQuota.capacity,
-            )
-            .values(used=SlotQuota.used + 1)
-            .returning(SlotQuota.used)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
+        taken = _take_slot(office.id, day, slot_start)
+        if taken is None:  # the window's row may not exist yet: create it, then try once more
+            _insert_if_missing(
+                _slots,
+                {"office_id": office.id, "day": day, "start": slot_start, "capacity": office.web_slot_capacity,
+                 "used": 0},
+                ["office_id", "day", "start"],
+            )  # fmt: skip
+            taken = _take_slot(office.id, day, slot_start)
         if taken is None:
             raise CapacityFull(
                 N_("The %(slot)s window on %(date)s is fully booked; please choose another window."),
@@ -71,30 +78,15 @@ def take_place(office: Office, channel: Channel, day: date, slot_start: time | N
                 slot=slot_start.strftime("%H:%M"),
                 date=day.isoformat(),
             )
-    _insert_if_missing(
-        DailyQuota,
-        {
-            "office_id": office.id,
-            "day": day,
-            "channel": channel.value,
-            "capacity": channel_capacity(office, channel, day),
-            "used": 0,
-            "last_seq": 0,
-        },
-        ["office_id", "day", "channel"],
-    )
-    seq = db.session.execute(
-        update(DailyQuota)
-        .where(
-            DailyQuota.office_id == office.id,
-            DailyQuota.day == day,
-            DailyQuota.channel == channel.value,
-            DailyQuota.used < DailyQuota.capacity,
-        )
-        .values(used=DailyQuota.used + 1, last_seq=DailyQuota.last_seq + 1)
-        .returning(DailyQuota.last_seq)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    seq = _take_day(office.id, day, channel)
+    if seq is None:
+        _insert_if_missing(
+            _days,
+            {"office_id": office.id, "day": day, "channel": channel.value,
+             "capacity": office.daily_capacity(channel, day), "used": 0, "last_seq": 0},
+            ["office_id", "day", "channel"],
+        )  # fmt: skip
+        seq = _take_day(office.id, day, channel)
     if seq is None:
         raise CapacityFull(_FULL_MESSAGES[channel], field="date", date=day.isoformat())
     return seq
@@ -111,24 +103,14 @@ def give_back_place(office_id: int, channel: Channel, day: date, slot_start: tim
     """Return a cancelled booking's place; its number stays used."""
     if slot_start is not None:
         db.session.execute(
-            update(SlotQuota)
-            .where(
-                SlotQuota.office_id == office_id,
-                SlotQuota.day == day,
-                SlotQuota.start == slot_start,
-                SlotQuota.used > 0,
-            )
-            .values(used=SlotQuota.used - 1)
-            .execution_options(synchronize_session=False)
+            update(_slots)
+            .where(_slots.c.office_id == office_id, _slots.c.day == day, _slots.c.start == slot_start)
+            .where(_slots.c.used > 0)
+            .values(used=_slots.c.used - 1)
         )
     db.session.execute(
-        update(DailyQuota)
-        .where(
-            DailyQuota.office_id == office_id,
-            DailyQuota.day == day,
-            DailyQuota.channel == channel.value,
-            DailyQuota.used > 0,
-        )
-        .values(used=DailyQuota.used - 1)
-        .execution_options(synchronize_session=False)
+        update(_days)
+        .where(_days.c.office_id == office_id, _days.c.day == day, _days.c.channel == channel.value)
+        .where(_days.c.used > 0)
+        .values(used=_days.c.used - 1)
     )

@@ -1,19 +1,46 @@
-"""Every error as ``{"error": {"code", "message", "field"?}}`` in the client's language."""
+"""Errors rendered for their audience, in the person's language.
+
+The domain raises ``KhiwError``s that carry a stable code and nothing about HTTP. Here each
+code gets its HTTP status, and the error its body: the contract's JSON
+(``{"error": {"code", "message", "field"?}}``) under ``/api/``, and otherwise the error page
+of the audience the address belongs to (citizen now; kiosk, counter, display and admin add
+their own template ``<audience>/error.html`` and are found by their blueprint's name).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import N_, KhiwError
-from app.domain.status import STATUS_WORDS
-from app.extensions import db
+from app.domain.status import STATUS_LABELS
+
+from .context import locale
 
 log = logging.getLogger(__name__)
 
+#: The HTTP status of each error code of the contract.
+HTTP_STATUS = {
+    "invalid": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "outside_geofence": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "capacity_full": 409,
+    "already_booked": 409,
+    "closed": 409,
+    "invalid_state": 409,
+    "too_large": 413,
+    "idempotency_mismatch": 422,
+    "rate_limited": 429,
+    "internal": 500,
+}
+
+#: Werkzeug's HTTP errors (unknown address, wrong method, …) as contract codes.
 _HTTP_CODES = {
     400: ("invalid", N_("The request could not be read.")),
     401: ("unauthorized", N_("Sign in first.")),
@@ -26,6 +53,10 @@ _HTTP_CODES = {
     500: ("internal", N_("Something went wrong on our side; nothing was changed. Please try again.")),
 }
 
+#: Blueprints that render their own error page (templates/<name>/error.html).
+PAGE_AUDIENCES = {"citizen"}
+DEFAULT_AUDIENCE = "citizen"
+
 
 def error_body(code: str, message: str, field: str | None = None, **extra) -> dict:
     error = {"code": code, "message": message}
@@ -36,36 +67,51 @@ def error_body(code: str, message: str, field: str | None = None, **extra) -> di
 
 
 def translate(error: KhiwError) -> str:
+    """The error's message in the person's language, statuses named as people read them."""
+    labels = {status.value: label for status, label in STATUS_LABELS.items()}
     params = {
-        key: gettext(STATUS_WORDS[value]) if key in ("status", "target") and value in STATUS_WORDS else value
+        key: gettext(labels[value]) if key in ("status", "target") and value in labels else value
         for key, value in error.params.items()
     }
     return gettext(error.message, **params)
 
 
+def wants_json() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def render_error(status: int, code: str, message: str, field: str | None = None, **extra):
+    """The response for an error: JSON for the API, the audience's page for a person."""
+    if wants_json():
+        return jsonify(error_body(code, message, field, **extra)), status
+    audience = request.blueprint if request.blueprint in PAGE_AUDIENCES else DEFAULT_AUDIENCE
+    page = render_template(f"{audience}/error.html", status=status, code=code, message=message, locale=locale())
+    return page, status
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(KhiwError)
     def _khiw_error(error: KhiwError):
-        db.session.rollback()
-        return jsonify(error_body(error.code, translate(error), error.field, **error.extra())), error.http_status
+        # Nothing to undo here: a use case's write transaction rolls itself back on any error,
+        # and the request's session is closed when it ends.
+        return render_error(
+            HTTP_STATUS.get(error.code, 400), error.code, translate(error), error.field, **error.extra()
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        code, message = _HTTP_CODES.get(error.code or 500, ("error", error.description or ""))
-        if not request.path.startswith("/api/"):
-            from .citizen import render_error_page
-
-            return render_error_page(error.code or 500, gettext(message))
+        status = error.code or 500
+        code, message = _HTTP_CODES.get(status, ("error", error.description or ""))
         # Flask-Limiter adds Retry-After to this response after the handler.
-        return jsonify(error_body(code, gettext(message))), error.code or 500
+        response = render_error(status, code, gettext(message))
+        if status == 405 and error.valid_methods:
+            body, status = response
+            return body, status, {"Allow": ", ".join(error.valid_methods)}
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        # The route's pattern, never the address itself: it may hold a booking's token.
+        log.exception("unhandled error on %s %s", request.method, request.url_rule or "(no route)")
         code, message = _HTTP_CODES[500]
-        if not request.path.startswith("/api/"):
-            from .citizen import render_error_page
-
-            return render_error_page(500, gettext(message))
-        return jsonify(error_body(code, gettext(message))), 500
+        return render_error(500, code, gettext(message))

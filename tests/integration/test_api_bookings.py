@@ -49,7 +49,13 @@ def test_the_same_person_cannot_hold_two_bookings_at_one_office_on_one_day(clien
 
     assert again.status_code == 409
     assert again.json["error"]["code"] == "already_booked"
-    assert "W001" in again.json["error"]["message"]
+    # Whoever typed this ID may not be its owner: the refusal names no booking…
+    assert "W001" not in again.json["error"]["message"]
+    assert "Find my booking" in again.json["error"]["message"]
+    # …and the refused attempt took no place and no number.
+    web = client.get(f"/api/v1/offices/{office.code}/availability?date={TUESDAY}").json["channels"]["web"]
+    assert web["used"] == 1
+    assert book(client, web_booking(office.code, date=TUESDAY, serial=6)).json["number"] == "W002"
 
 
 def test_a_phone_number_also_counts_as_the_same_person(client):
@@ -261,7 +267,7 @@ def test_a_finished_visit_cannot_be_cancelled(client, app):
     response = client.delete(f"/api/v1/bookings/{token}", headers={"Accept-Language": "en"})
 
     assert (response.status_code, response.json["error"]["code"]) == (409, "invalid_state")
-    assert response.json["error"]["message"] == "This booking is finished; it cannot be cancelled now."
+    assert response.json["error"]["message"] == "This booking is “Finished”, so it cannot become “Cancelled”."
 
 
 def test_a_malformed_idempotency_key_is_refused_and_books_nothing(client):

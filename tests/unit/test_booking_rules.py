@@ -9,10 +9,11 @@ from datetime import date, time
 
 import pytest
 
-from app.domain.booking import NAME_MAX, BookingRequest, parse_booking_request, parse_date
+from app.domain.booking import NAME_MAX, BookingRequest, parse_date
 from app.domain.channels import Channel
 from app.domain.errors import InvalidField, InvalidRequest
 from app.domain.geofence import Position
+from app.web.api.parsing import parse_booking_request
 
 REMOVE = object()
 
@@ -215,4 +216,4 @@ def test_a_body_that_is_not_an_object_is_refused_as_a_whole(body):
         parse_booking_request(body)
 
     assert caught.value.field is None
-    assert caught.value.http_status == 400
+    assert caught.value.code == "invalid"

@@ -10,11 +10,11 @@ from app.domain.booking import (
     check_mobile_day,
     check_mobile_window,
     check_web_window,
-    daily_capacity,
     format_ticket_number,
 )
 from app.domain.calendar import BANGKOK, OfficeCalendar, Slot
 from app.domain.errors import Closed, InvalidField
+from app.domain.office import daily_capacity
 
 TODAY = date(2026, 11, 23)  # a Monday
 SATURDAY = date(2026, 11, 28)

@@ -7,6 +7,7 @@ from geopy.distance import geodesic
 
 from app.domain.errors import InvalidField, OutsideGeofence
 from app.domain.geofence import Position, check_inside_fence, parse_position
+from app.web.api.parsing import read_json_number
 
 PA_SANG = (18.525833, 98.939167)  # Pa Sang District Office, Lamphun
 PA_SANG_RADIUS = 1500
@@ -51,7 +52,7 @@ def test_a_phone_2_km_away_is_outside_with_the_distance_and_radius_given():
     error = caught.value
     assert error.distance_m == pytest.approx(2000, abs=1)
     assert error.radius_m == PA_SANG_RADIUS
-    assert (error.code, error.http_status, error.field) == ("outside_geofence", 403, "lat")
+    assert (error.code, error.field) == ("outside_geofence", "lat")
     assert error.extra() == {"distance_m": error.distance_m, "radius_m": PA_SANG_RADIUS}
     assert error.params == {"distance": "2.0 km", "radius": "1.5 km", "accuracy": 20}
 
@@ -122,8 +123,25 @@ def test_a_phone_in_pa_sang_cannot_book_in_bang_rak():
 # --- reading the position --------------------------------------------------------------
 
 
-def test_a_position_is_read_from_a_request_body():
-    assert parse_position({"lat": 18, "lon": 98.939167, "accuracy_m": 12.5}) == Position(18.0, 98.939167, 12.5)
+def test_a_position_is_read_from_a_json_body():
+    position = parse_position({"lat": 18, "lon": 98.939167, "accuracy_m": 12.5}, read_json_number)
+
+    assert position == Position(18.0, 98.939167, 12.5)
+
+
+def test_a_position_posted_by_a_form_as_text_is_read_by_the_forms_own_reader():
+    form = {"lat": "18.525833", "lon": " 98.939167", "accuracy_m": "20"}
+
+    assert parse_position(form, float) == Position(18.525833, 98.939167, 20.0)
+    with pytest.raises(InvalidField):
+        parse_position(form, read_json_number)  # the API wants JSON numbers
+
+
+def test_a_coordinate_too_large_for_a_float_names_its_field():
+    with pytest.raises(InvalidField) as caught:
+        parse_position({"lat": 10**400, "lon": 98.9, "accuracy_m": 20}, read_json_number)
+
+    assert caught.value.field == "lat"
 
 
 @pytest.mark.parametrize(
@@ -146,14 +164,14 @@ def test_a_position_is_read_from_a_request_body():
 )
 def test_a_missing_or_unusable_coordinate_names_its_field(body, field):
     with pytest.raises(InvalidField) as caught:
-        parse_position(body)
+        parse_position(body, read_json_number)
 
     assert caught.value.field == field
 
 
 def test_a_missing_location_asks_the_person_to_allow_location_access():
     with pytest.raises(InvalidField) as caught:
-        parse_position({})
+        parse_position({}, read_json_number)
 
     assert caught.value.field == "lat"
     assert "location access" in caught.value.message

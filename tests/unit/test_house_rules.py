@@ -111,6 +111,54 @@ def test_the_domain_source_does_not_mention_clock_calls_even_in_passing():
             assert call not in source, f"{path.name} contains {call}"
 
 
+#: The web edge calls services; it neither queries nor touches models itself.
+WEB_FORBIDDEN = ("app.models", "app.extensions.db", "sqlalchemy", "flask_sqlalchemy")
+
+
+def web_database_imports(directory: Path, package: str) -> list[str]:
+    found = []
+    for path in python_files(directory):
+        pkg = module_package(path, directory, package)
+        for module in imported_modules(path.read_text(encoding="utf-8"), pkg):
+            if any(module == prefix or module.startswith(prefix + ".") for prefix in WEB_FORBIDDEN):
+                found.append(f"{path.relative_to(directory)} imports {module}")
+    return found
+
+
+def test_the_web_edge_imports_neither_models_nor_the_database():
+    assert python_files(ROOT / "app/web")
+
+    assert web_database_imports(ROOT / "app/web", "app.web") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["from app.models import Booking", "from app.extensions import db", "from ...extensions import db",
+     "from sqlalchemy import select", "import app.models.office"],
+)  # fmt: skip
+def test_the_web_checker_catches_a_database_import(tmp_path, line):
+    (tmp_path / "views.py").write_text(f"{line}\n", encoding="utf-8")
+
+    assert web_database_imports(tmp_path, "app.web.citizen") != []
+
+
+def test_the_web_checker_allows_services_and_the_limiter(tmp_path):
+    (tmp_path / "views.py").write_text("from app.services import booking\nfrom app.extensions import limiter\n")
+
+    assert web_database_imports(tmp_path, "app.web.citizen") == []
+
+
+def test_services_jobs_and_the_cli_never_import_a_web_module():
+    found = []
+    for directory, package in (("app/services", "app.services"), ("app/jobs", "app.jobs"), ("notifier", "notifier")):
+        for path in python_files(ROOT / directory):
+            pkg = module_package(path, ROOT / directory, package)
+            for module in imported_modules(path.read_text(encoding="utf-8"), pkg):
+                if module == "app.web" or module.startswith("app.web."):
+                    found.append(f"{directory}/{path.relative_to(ROOT / directory)} imports {module}")
+    assert found == []
+
+
 # --- the checkers themselves find what they should -------------------------------------
 
 

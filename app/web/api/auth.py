@@ -7,8 +7,8 @@ from flask import jsonify
 from app.domain.errors import N_, InvalidField
 from app.services import auth
 
+from ..context import json_body, login_rate, now
 from . import api
-from .common import json_body, login_rate, now
 from .serialize import local_iso
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 
 import qrcode
-from flask import current_app, jsonify, request, send_file, url_for
+from flask import jsonify, request, send_file, url_for
 
-from app.domain.booking import parse_booking_request
 from app.domain.errors import N_, InvalidField
+from app.links import booking_status_url
 from app.services import booking as booking_service
 
+from ..context import booking_rate, json_body, locale, lookup_rate, now, settings
 from . import api
-from .common import booking_rate, json_body, locale, lookup_rate, now, policy
+from .parsing import parse_booking_request
 from .serialize import booking_json
 
 IDEMPOTENCY_KEY_MAX = 128
@@ -25,10 +26,9 @@ def create_booking():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
         raise InvalidField("Idempotency-Key", N_("Idempotency-Key must be 1–128 printable characters."))
-    instant = now()
-    result = booking_service.book(request_, now=instant, policy=policy(), idempotency_key=key)
-    body = booking_json(result.booking, locale(), now=instant)
-    response = jsonify(body)
+    config = settings()
+    result = booking_service.book(request_, settings=config, idempotency_key=key)
+    response = jsonify(booking_json(result.booking, locale(), config.public_base_url))
     response.status_code = 200 if result.replayed else 201
     response.headers["Location"] = url_for("api.get_booking", token=result.booking.token)
     if result.replayed:
@@ -39,8 +39,8 @@ def create_booking():
 @api.get("/bookings/<token>")
 @lookup_rate
 def get_booking(token: str):
-    booking = booking_service.find_booking(token)
-    response = jsonify(booking_json(booking, locale(), now=now()))
+    booking = booking_service.find_booking(token, now=now())
+    response = jsonify(booking_json(booking, locale(), settings().public_base_url))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -48,17 +48,16 @@ def get_booking(token: str):
 @api.delete("/bookings/<token>")
 @booking_rate
 def cancel_booking(token: str):
-    instant = now()
-    booking = booking_service.cancel_booking(token, now=instant)
-    return jsonify(booking_json(booking, locale(), now=instant))
+    booking = booking_service.cancel_booking(token, now=now())
+    return jsonify(booking_json(booking, locale(), settings().public_base_url))
 
 
 @api.get("/bookings/<token>/qr.png")
 @lookup_rate
 def booking_qr(token: str):
     """A QR code of the booking's status page, to show at the kiosk or save on the phone."""
-    booking = booking_service.find_booking(token)
-    image = qrcode.make(f"{current_app.config['PUBLIC_BASE_URL']}/b/{booking.token}", box_size=8, border=2)
+    booking = booking_service.find_booking(token, now=now())
+    image = qrcode.make(booking_status_url(settings().public_base_url, booking.token), box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)

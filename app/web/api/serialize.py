@@ -1,15 +1,14 @@
-"""Models → the JSON shapes of the contract."""
+"""Plain values → the JSON shapes of the contract. Pure functions: no database, no app."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-
 from app.domain.calendar import BANGKOK
-from app.models import Booking, Office
+from app.domain.office import OfficeRules
+from app.links import booking_qr_url, booking_status_url
 from app.services.availability import Availability
-from app.services.booking import live_status
+from app.services.booking import BookingView
 
 
 def hhmm(value) -> str | None:
@@ -21,7 +20,7 @@ def local_iso(instant: datetime | None) -> str | None:
     return instant.astimezone(BANGKOK).isoformat(timespec="seconds") if instant else None
 
 
-def office_json(office: Office, locale: str) -> dict:
+def office_json(office: OfficeRules, locale: str) -> dict:
     return {
         "code": office.code,
         "name": office.name(locale),
@@ -31,7 +30,7 @@ def office_json(office: Office, locale: str) -> dict:
         "geofence_m": office.geofence_m,
         "booking_horizon_days": office.booking_horizon_days,
         "services": [
-            {"code": s.code, "name": s.name(locale), "avg_minutes": s.avg_minutes} for s in office.services if s.active
+            {"code": s.code, "name": s.name(locale), "avg_minutes": s.avg_minutes} for s in office.active_services()
         ],
     }
 
@@ -55,15 +54,12 @@ def availability_json(availability: Availability, locale: str) -> dict:
             for s in availability.slots
         ],
     }
-    if availability.closure_reason:
-        th, en = availability.closure_reason
-        body["closed_reason"] = en if locale == "en" else th
+    if availability.closure:
+        body["closed_reason"] = availability.closure.reason(locale)
     return body
 
 
-def booking_json(booking: Booking, locale: str, *, now: datetime) -> dict:
-    base = current_app.config["PUBLIC_BASE_URL"]
-    live = live_status(booking, now=now)
+def booking_json(booking: BookingView, locale: str, base_url: str) -> dict:
     counter = booking.counter
     return {
         "token": booking.token,
@@ -72,15 +68,15 @@ def booking_json(booking: Booking, locale: str, *, now: datetime) -> dict:
         "office_name": booking.office.name(locale),
         "service": booking.service.code,
         "service_name": booking.service.name(locale),
-        "channel": booking.channel,
+        "channel": booking.channel.value,
         "date": booking.day.isoformat(),
         "slot_start": hhmm(booking.slot_start),
         "slot_end": hhmm(booking.slot_end),
-        "status": booking.status,
-        "people_ahead": live.people_ahead,
-        "estimated_call_at": local_iso(live.estimated_call_at),
+        "status": booking.status.value,
+        "people_ahead": booking.people_ahead,
+        "estimated_call_at": local_iso(booking.estimated_call_at),
         "counter": ({"id": counter.id, "number": counter.number, "name": counter.name(locale)} if counter else None),
-        "status_url": f"{base}/b/{booking.token}",
-        "qr_png_url": f"{base}/api/v1/bookings/{booking.token}/qr.png",
+        "status_url": booking_status_url(base_url, booking.token),
+        "qr_png_url": booking_qr_url(base_url, booking.token),
         "created_at": local_iso(booking.created_at),
     }

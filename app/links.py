@@ -1,0 +1,18 @@
+"""The addresses a citizen is given: on the API, a page, an SMS, an e-mail, a printed ticket.
+
+Built here and nowhere else, from the public base address (``PUBLIC_BASE_URL``), so a link
+printed on paper at the kiosk and one sent by SMS are the same link. No Flask: the
+notifier and the ticket printer call these too.
+"""
+
+from __future__ import annotations
+
+
+def booking_status_url(base_url: str, token: str) -> str:
+    """The booking's live status page (what its QR code opens)."""
+    return f"{base_url.rstrip('/')}/b/{token}"
+
+
+def booking_qr_url(base_url: str, token: str) -> str:
+    """A PNG of the QR code of the status page."""
+    return f"{base_url.rstrip('/')}/api/v1/bookings/{token}/qr.png"

@@ -1,0 +1,121 @@
+"""Offices' rules, read once per change and kept in each process's memory.
+
+Every request reads one row (``cache_versions``) to learn whether its copy is still
+current; any write to office settings stamps a new version in the same transaction
+(``app.models.cache``), so an administrator's change is seen at once by every worker.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.domain.calendar import OfficeCalendar
+from app.domain.channels import Channel
+from app.domain.errors import N_, InvalidField, NotFound
+from app.domain.office import ClosureInfo, CounterInfo, OfficeRules, ServiceInfo
+from app.extensions import db
+from app.models import CacheVersion, Counter, Office
+from app.models.cache import OFFICES
+
+from .transactions import reading
+
+_VERSION = select(CacheVersion.version).where(CacheVersion.name == OFFICES)
+
+
+@dataclass(frozen=True)
+class OfficeCatalogue:
+    """Every office's rules as of one version."""
+
+    version: str | None
+    by_code: dict[str, OfficeRules]
+    by_id: dict[int, OfficeRules]
+    #: What the web edge renders from this version once and reuses (e.g. the office list).
+    rendered: dict = field(default_factory=dict, compare=False)
+
+    def active(self) -> list[OfficeRules]:
+        return sorted((o for o in self.by_code.values() if o.active), key=lambda o: o.code)
+
+
+_catalogues: dict[str, OfficeCatalogue] = {}  # per database, by URL
+_reload = threading.Lock()
+
+
+def catalogue() -> OfficeCatalogue:
+    """The current rules of every office: one small read when nothing changed."""
+    reading()
+    version = db.session.execute(_VERSION).scalar()
+    key = str(db.session.get_bind().url)
+    current = _catalogues.get(key)
+    if current is not None and current.version == version:
+        return current
+    with _reload:
+        current = _catalogues.get(key)
+        if current is None or current.version != version:
+            current = _load(version)
+            _catalogues[key] = current
+    return current
+
+
+def office_rules(code: str, *, field: str | None = None) -> OfficeRules:
+    """The active office with ``code``; NotFound (or InvalidField naming ``field``) otherwise."""
+    office = catalogue().by_code.get(code) if isinstance(code, str) else None
+    if office is None or not office.active:
+        if field:
+            raise InvalidField(field, N_("There is no office with code %(code)s."), code=code)
+        raise NotFound(N_("There is no office with code %(code)s."), code=code)
+    return office
+
+
+def _load(version: str | None) -> OfficeCatalogue:
+    offices = db.session.scalars(
+        select(Office).options(
+            selectinload(Office.periods),
+            selectinload(Office.closures),
+            selectinload(Office.capacities),
+            selectinload(Office.capacity_overrides),
+            selectinload(Office.services),
+            selectinload(Office.counters).selectinload(Counter.channels),
+        )
+    ).all()
+    rules = [rules_of(o) for o in offices]
+    return OfficeCatalogue(version, {o.code: o for o in rules}, {o.id: o for o in rules})
+
+
+def rules_of(office: Office) -> OfficeRules:
+    """The plain snapshot of an office's rows."""
+    weekly: dict[Channel, dict[int, int]] = {channel: {} for channel in Channel}
+    for c in office.capacities:
+        weekly[Channel(c.channel)][c.weekday] = c.capacity
+    return OfficeRules(
+        id=office.id,
+        code=office.code,
+        name_th=office.name_th,
+        name_en=office.name_en,
+        address_th=office.address_th,
+        address_en=office.address_en,
+        lat=office.lat,
+        lon=office.lon,
+        geofence_m=office.geofence_m,
+        booking_horizon_days=office.booking_horizon_days,
+        web_slot_minutes=office.web_slot_minutes,
+        web_slot_capacity=office.web_slot_capacity,
+        prefixes={channel: office.prefix(channel) for channel in Channel},
+        calendar=OfficeCalendar.build(
+            ((p.weekday, p.opens, p.closes) for p in office.periods), (c.day for c in office.closures)
+        ),
+        weekly_capacity=weekly,
+        capacity_overrides={(Channel(o.channel), o.day): o.capacity for o in office.capacity_overrides},
+        closures={c.day: ClosureInfo(c.day, c.reason_th, c.reason_en) for c in office.closures},
+        services=tuple(
+            ServiceInfo(s.id, s.code, s.name_th, s.name_en, s.avg_minutes, s.active) for s in office.services
+        ),
+        counters=tuple(
+            CounterInfo(c.id, c.number, c.name_th, c.name_en, frozenset(c.channel_set), c.active)
+            for c in office.counters
+        ),
+        active=office.active,
+    )

@@ -1,0 +1,96 @@
+"""Moving a booking from one status to the next, with its history: one shared piece.
+
+Check-in, cancelling, and the counter console's call / start / done / no-show all move a
+booking through here. The move is a compare-and-set (``… WHERE status = <what we saw>``),
+so two clerks, or a clerk and a citizen, acting on the same ticket at once cannot both win:
+the loser gets ``invalid_state`` and nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Row
+
+from app.domain.channels import Channel
+from app.domain.errors import N_, InvalidState
+from app.domain.status import Status, check_transition
+from app.extensions import db
+from app.models import Booking, BookingEvent
+
+_bookings = Booking.__table__
+_events = BookingEvent.__table__
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """The columns of a booking the use cases work with (never the person's data)."""
+
+    id: int
+    token: str
+    office_id: int
+    service_id: int
+    channel: Channel
+    day: date
+    seq: int
+    number: str
+    slot_start: time | None
+    slot_end: time | None
+    status: Status
+    counter_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Row) -> BookingRow:
+        m = row._mapping
+        return cls(
+            id=m["id"],
+            token=m["token"],
+            office_id=m["office_id"],
+            service_id=m["service_id"],
+            channel=Channel(m["channel"]),
+            day=m["day"],
+            seq=m["seq"],
+            number=m["number"],
+            slot_start=m["slot_start"],
+            slot_end=m["slot_end"],
+            status=Status(m["status"]),
+            counter_id=m["counter_id"],
+            created_at=m["created_at"],
+        )
+
+
+def booking_columns() -> list:
+    b = _bookings.c
+    return [b.id, b.token, b.office_id, b.service_id, b.channel, b.day, b.seq, b.number, b.slot_start, b.slot_end,
+            b.status, b.counter_id, b.created_at]  # fmt: skip
+
+
+def move_booking(
+    row: BookingRow,
+    target: Status,
+    *,
+    now: datetime,
+    actor: str,
+    note: str | None = None,
+) -> BookingRow:
+    """Move ``row`` to ``target`` and record the event; the caller's transaction commits.
+
+    Raises InvalidState when the move is not allowed, or when someone else moved the booking
+    since it was read.
+    """
+    check_transition(row.status, target)
+    values = {"status": target.value, "updated_at": now}
+    moved = db.session.execute(
+        update(_bookings).where(_bookings.c.id == row.id, _bookings.c.status == row.status.value).values(**values)
+    ).rowcount
+    if moved != 1:
+        raise InvalidState(N_("This booking changed a moment ago; please look again."))
+    db.session.execute(
+        insert(_events).values(
+            booking_id=row.id, from_status=row.status.value, to_status=target.value, at=now, actor=actor, note=note
+        )
+    )
+    return replace(row, status=target)

@@ -1,0 +1,99 @@
+"""How a use case talks to the database: short write transactions, clear conflicts.
+
+SQLite allows one writer at a time. A read transaction begins plainly (deferred) and never
+takes the write lock, so reads never queue behind bookings; a writing use case begins
+IMMEDIATE (it takes the write lock up front, so it waits its turn instead of failing with
+"database is locked" half-way), and only after the work that needs no lock — parsing,
+validation, hashing, reading the office's rules — is done. Threads of one process queue on
+a lock in Python first, so they do not poll SQLite's busy handler against each other.
+
+PostgreSQL needs none of this: rows are locked by the UPDATEs themselves, so the write
+simply continues the transaction the reads began, and nothing slow runs between the first
+UPDATE and the COMMIT.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+
+#: Connection execution option read by the SQLite "begin" listener (app/__init__.py).
+READ_ONLY = "khiw_read_only"
+
+_sqlite_writers = threading.Lock()
+
+
+def is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def reading() -> None:
+    """Begin the session's transaction as a read (on SQLite: no write lock), unless one is open."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={READ_ONLY: True})
+
+
+def _in_read_transaction() -> bool:
+    if not db.session().in_transaction():
+        return False
+    return bool(db.session.connection().get_execution_options().get(READ_ONLY))
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """One short write transaction, committed at the end, rolled back on any error."""
+    if not is_sqlite():
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return
+    if _in_read_transaction():
+        db.session.commit()  # end the read snapshot; expire_on_commit is off, objects stay
+    with _sqlite_writers:
+        db.session.connection()  # BEGIN IMMEDIATE (the session starts without READ_ONLY)
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the unique constraint or index a refused write broke, or None.
+
+    PostgreSQL names it. SQLite names only the table's columns, so the name is looked up
+    among the unique constraints and indexes the models declare on those columns.
+    """
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:
+        return getattr(diag, "constraint_name", None)
+    match = _SQLITE_UNIQUE.search(str(error.orig))
+    if not match:
+        return None
+    qualified = [c.strip() for c in match.group(1).split(",")]
+    table_name = qualified[0].split(".")[0]
+    columns = tuple(c.split(".", 1)[1] for c in qualified)
+    table = db.metadata.tables.get(table_name)
+    if table is None:
+        return None
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint) and tuple(constraint.columns.keys()) == columns:
+            return constraint.name
+    for index in table.indexes:
+        if isinstance(index, Index) and index.unique and tuple(c.name for c in index.columns) == columns:
+            return index.name
+    return None

@@ -1,0 +1,67 @@
+"""What every page and API route shares about the request at hand: the clock and settings,
+the person's language, the JSON body, rate limits, and who is acting.
+
+Blueprints of every audience (citizen, kiosk, counter, display, admin, api) import from
+here; nothing below the web edge does (services take ``Settings`` and ``now`` as values).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+
+from app.domain.errors import N_, InvalidRequest
+from app.extensions import limiter
+from app.settings import Settings
+
+LOCALES = ("th", "en")
+
+
+def settings() -> Settings:
+    """The settings the services need, as a plain value (built once per request)."""
+    if "khiw_settings" not in g:
+        g.khiw_settings = Settings.from_config(current_app.config)
+    return g.khiw_settings
+
+
+def now() -> datetime:
+    """The current instant (UTC). Tests set config CLOCK to fix it."""
+    return settings().now()
+
+
+def select_locale() -> str:
+    """Thai unless the client prefers English (Accept-Language), or ?lang= says so."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES, default="th")
+
+
+def locale() -> str:
+    return str(get_locale() or "th")
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    return body
+
+
+def current_actor() -> str:
+    """Who is acting, as the event history records it: ``citizen``, ``kiosk:<id>``, ``staff:<name>``.
+
+    A route that authenticates a kiosk or a staff member sets ``g.actor``.
+    """
+    return g.get("actor", "citizen")
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+booking_rate = limiter.limit(_limit("RATELIMIT_BOOKING"), scope="booking")
+lookup_rate = limiter.limit(_limit("RATELIMIT_LOOKUP"), scope="lookup")
+login_rate = limiter.limit(_limit("RATELIMIT_LOGIN"), scope="login")
