@@ -536,6 +536,8 @@ def main() -> None:
     os.environ.setdefault("SECRET_KEY", "benchmark-secret")
     os.environ.setdefault("ID_HMAC_KEY", "benchmark-hmac-key-0123456789")
     ensure_wrk()
+    # A plain `kill` should stop the servers too: turn SIGTERM into an exit that runs the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     started = time.monotonic()
     results = []
