@@ -86,7 +86,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "SECRET_KEY": secret_key,
         "ID_HMAC_KEY": hmac_key.encode(),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A database server may restart under Khiw: check a pooled connection before use.
+        # A SQLite file cannot go away, so it needs no check (one round trip less a request).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
         "TRUSTED_PROXIES": int(proxies),

@@ -20,9 +20,15 @@ class QueueEntry:
     slot_start: time | None = None
 
 
+#: The call order within a channel's queue, as the fields compared in turn (each ascending;
+#: a missing slot counts as the earliest). The database counts "people ahead" with the same
+#: comparison (app/services/booking.py builds it from this), so the order is stated once.
+CALL_ORDER_FIELDS = ("slot_start", "seq")
+
+
 def call_order_key(entry: QueueEntry) -> tuple:
     """Sort key: earlier slot first (web), then lower number."""
-    return (entry.slot_start or time.min, entry.seq)
+    return tuple(time.min if value is None else value for value in (getattr(entry, f) for f in CALL_ORDER_FIELDS))
 
 
 def people_ahead(me: QueueEntry, waiting: list[QueueEntry]) -> int:

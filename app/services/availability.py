@@ -11,7 +11,6 @@ from app.domain.booking import web_window_refusal
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.office import ClosureInfo, OfficeRules
-from app.extensions import db
 from app.models import DailyQuota, SlotQuota
 
 from .office_rules import office_rules
@@ -57,10 +56,10 @@ def office_availability(code: str, day: date | None, *, now: datetime) -> Availa
     office = office_rules(code)
     now_local = local_now(now)
     day = day or now_local.date()
-    reading()
+    connection = reading()
     quotas = {
         channel: (capacity, used)
-        for channel, capacity, used in db.session.execute(
+        for channel, capacity, used in connection.execute(
             select(_days.c.channel, _days.c.capacity, _days.c.used).where(
                 _days.c.office_id == office.id, _days.c.day == day
             )
@@ -76,7 +75,7 @@ def office_availability(code: str, day: date | None, *, now: datetime) -> Availa
 
     slot_rows = {
         start: (capacity, used)
-        for start, capacity, used in db.session.execute(
+        for start, capacity, used in connection.execute(
             select(_slots.c.start, _slots.c.capacity, _slots.c.used).where(
                 _slots.c.office_id == office.id, _slots.c.day == day
             )

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import insert, select
+from sqlalchemy import Time, and_, bindparam, func, insert, literal, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
@@ -24,8 +24,8 @@ from app.domain.errors import N_, AlreadyBooked, Forbidden, InvalidField, Invali
 from app.domain.identity import blind_index, mask_national_id
 from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
 from app.domain.status import NOT_YET_CALLED, Status
-from app.extensions import db
 from app.models import Booking, BookingEvent
+from app.models.types import sql_in_list
 from app.settings import Settings
 
 from .capacity import give_back_place, take_place
@@ -35,7 +35,9 @@ from .transactions import reading, violated_constraint, writing
 
 _bookings = Booking.__table__
 _events = BookingEvent.__table__
-_NOT_YET_CALLED = sorted(s.value for s in NOT_YET_CALLED)
+# Built once; each booking binds its values (SQLAlchemy reuses the compiled SQL).
+_INSERT_BOOKING = insert(_bookings).returning(_bookings.c.id)
+_INSERT_EVENT = insert(_events)
 
 
 @dataclass(frozen=True)
@@ -136,37 +138,37 @@ def place_ticket(
     """
     slot = placement.slot
     token = secrets.token_urlsafe(32)
-    with writing():
+    with writing() as connection:
         seq = take_place(office, placement.channel, placement.day, slot.start if slot else None)
         number = rules.format_ticket_number(office.prefix(placement.channel), seq)
-        booking_id = db.session.execute(
-            insert(_bookings)
-            .values(
-                token=token,
-                office_id=office.id,
-                service_id=service.id,
-                channel=placement.channel.value,
-                day=placement.day,
-                seq=seq,
-                number=number,
-                slot_start=slot.start if slot else None,
-                slot_end=slot.end if slot else None,
-                status=Status.BOOKED.value,
-                name=person.name,
-                nid_bidx=person.nid_bidx,
-                nid_masked=person.nid_masked,
-                phone_e164=person.phone,
-                email=person.email,
-                distance_m=placement.distance_m,
-                idempotency_key=idempotency_hash,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(_bookings.c.id)
+        booking_id = connection.execute(
+            _INSERT_BOOKING,
+            {
+                "token": token,
+                "office_id": office.id,
+                "service_id": service.id,
+                "channel": placement.channel.value,
+                "day": placement.day,
+                "seq": seq,
+                "number": number,
+                "slot_start": slot.start if slot else None,
+                "slot_end": slot.end if slot else None,
+                "status": Status.BOOKED.value,
+                "name": person.name,
+                "nid_bidx": person.nid_bidx,
+                "nid_masked": person.nid_masked,
+                "phone_e164": person.phone,
+                "email": person.email,
+                "distance_m": placement.distance_m,
+                "idempotency_key": idempotency_hash,
+                "created_at": now,
+                "updated_at": now,
+            },
         ).scalar_one()
-        db.session.execute(
-            insert(_events).values(booking_id=booking_id, from_status=None, to_status=Status.BOOKED.value, at=now,
-                                   actor=actor)
+        connection.execute(
+            _INSERT_EVENT,
+            {"booking_id": booking_id, "from_status": None, "to_status": Status.BOOKED.value, "at": now,
+             "actor": actor, "note": None},
         )  # fmt: skip
     row = BookingRow(
         id=booking_id,
@@ -214,15 +216,21 @@ def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now
 
 def find_booking(token: str, *, now: datetime) -> BookingView:
     """A booking by its token, live: how many go before it and when it will likely be called."""
-    row = _find_row(_bookings.c.token == token) if isinstance(token, str) and token else None
+    row = _row_by_token(token)
     if row is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     return _view(row, now=now)
 
 
+def _row_by_token(token: object) -> BookingRow | None:
+    if not isinstance(token, str) or not token:
+        return None
+    found = reading().execute(_BY_TOKEN, {"token": token}).first()
+    return BookingRow.of(found) if found else None
+
+
 def _find_row(condition) -> BookingRow | None:
-    reading()
-    found = db.session.execute(select(*booking_columns()).where(condition)).first()
+    found = reading().execute(select(*booking_columns()).where(condition)).first()
     return BookingRow.of(found) if found else None
 
 
@@ -234,7 +242,7 @@ def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Book
         return booking
     if booking.day < local_now(now).date():
         raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=booking.day.isoformat())
-    row = _find_row(_bookings.c.token == token)
+    row = _row_by_token(token)
     with writing():
         moved = move_booking(row, Status.CANCELLED, now=now, actor=actor)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
@@ -243,7 +251,7 @@ def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Book
 
 def check_in(office_code: str, token: str, *, now: datetime, actor: str, kiosk_office_id: int) -> BookingView:
     """A web or mobile booking scanned at the office's kiosk joins the waiting line."""
-    row = _find_row(_bookings.c.token == token) if token else None
+    row = _row_by_token(token)
     if row is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     if row.office_id != kiosk_office_id:
@@ -287,18 +295,33 @@ def _view(row: BookingRow, *, now: datetime, office: OfficeRules | None = None) 
     return replace(view, people_ahead=ahead, estimated_call_at=estimate)
 
 
+def _ahead_statement():
+    """SQL counting who goes before a booking: the domain's call order (CALL_ORDER_FIELDS),
+    compared field by field. Built once; each read binds the booking's values."""
+    b = _bookings.c
+    clauses, equal_so_far = [], []
+    for name in queue.CALL_ORDER_FIELDS:
+        column = b[name]
+        mine = bindparam(name, type_=column.type)
+        if name == "slot_start":  # no window counts as the earliest, as in call_order_key
+            column = func.coalesce(column, literal(time.min, Time))
+        clauses.append(and_(*equal_so_far, column < mine))
+        equal_so_far.append(column == mine)
+    return select(func.count()).where(
+        b.office_id == bindparam("office_id"),
+        b.day == bindparam("day"),
+        b.channel == bindparam("channel"),
+        text(f"bookings.status IN {sql_in_list(sorted(NOT_YET_CALLED))}"),
+        or_(*clauses),
+    )
+
+
+_AHEAD = _ahead_statement()
+_BY_TOKEN = select(*booking_columns()).where(_bookings.c.token == bindparam("token"))
+
+
 def _people_ahead(row: BookingRow) -> int:
     """How many of the same office, day and channel, not yet called, go before this booking."""
-    reading()
-    b = _bookings.c
-    waiting = select(b.seq, b.slot_start).where(
-        b.office_id == row.office_id,
-        b.day == row.day,
-        b.channel == row.channel.value,
-        b.status.in_(_NOT_YET_CALLED),
-        b.id != row.id,
-    )
-    me = queue.QueueEntry(row.channel, row.seq, row.slot_start)
-    entries = [queue.QueueEntry(row.channel, seq, slot) for seq, slot in db.session.execute(waiting)]
-    return queue.people_ahead(me, entries)
-
+    params = {"office_id": row.office_id, "day": row.day, "channel": row.channel.value, "seq": row.seq,
+              "slot_start": time.min if row.slot_start is None else row.slot_start}  # fmt: skip
+    return reading().execute(_AHEAD, params).scalar_one()

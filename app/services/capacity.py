@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.channels import Channel
@@ -36,24 +36,30 @@ def _insert_if_missing(table, values: dict, keys: list[str]) -> None:
     db.session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
+# Built once: each booking only binds new values (SQLAlchemy reuses the compiled SQL).
+_TAKE_SLOT = (
+    update(_slots)
+    .where(_slots.c.office_id == bindparam("o"), _slots.c.day == bindparam("d"), _slots.c.start == bindparam("s"))
+    .where(_slots.c.used < _slots.c.capacity)
+    .values(used=_slots.c.used + 1)
+    .returning(_slots.c.used)
+)
+_TAKE_DAY = (
+    update(_days)
+    .where(_days.c.office_id == bindparam("o"), _days.c.day == bindparam("d"), _days.c.channel == bindparam("c"))
+    .where(_days.c.used < _days.c.capacity)
+    .values(used=_days.c.used + 1, last_seq=_days.c.last_seq + 1)
+    .returning(_days.c.last_seq)
+)
+
+
 def _take_slot(office_id: int, day: date, start: time) -> int | None:
-    return db.session.execute(
-        update(_slots)
-        .where(_slots.c.office_id == office_id, _slots.c.day == day, _slots.c.start == start)
-        .where(_slots.c.used < _slots.c.capacity)
-        .values(used=_slots.c.used + 1)
-        .returning(_slots.c.used)
-    ).scalar_one_or_none()
+    return db.session.connection().execute(_TAKE_SLOT, {"o": office_id, "d": day, "s": start}).scalar_one_or_none()
 
 
 def _take_day(office_id: int, day: date, channel: Channel) -> int | None:
-    return db.session.execute(
-        update(_days)
-        .where(_days.c.office_id == office_id, _days.c.day == day, _days.c.channel == channel.value)
-        .where(_days.c.used < _days.c.capacity)
-        .values(used=_days.c.used + 1, last_seq=_days.c.last_seq + 1)
-        .returning(_days.c.last_seq)
-    ).scalar_one_or_none()
+    params = {"o": office_id, "d": day, "c": channel.value}
+    return db.session.connection().execute(_TAKE_DAY, params).scalar_one_or_none()
 
 
 def take_place(office: OfficeRules, channel: Channel, day: date, slot_start: time | None = None) -> int:

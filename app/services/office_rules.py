@@ -23,7 +23,8 @@ from app.models.cache import OFFICES
 
 from .transactions import reading
 
-_VERSION = select(CacheVersion.version).where(CacheVersion.name == OFFICES)
+# Plain SQL with no parameters: the same text on every engine, nothing to compile per request.
+_VERSION = f"SELECT version FROM {CacheVersion.__tablename__} WHERE name = '{OFFICES}'"
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ _reload = threading.Lock()
 
 def catalogue() -> OfficeCatalogue:
     """The current rules of every office: one small read when nothing changed."""
-    reading()
-    version = db.session.execute(_VERSION).scalar()
-    key = str(db.session.get_bind().url)
+    connection = reading()
+    version = connection.exec_driver_sql(_VERSION).scalar()
+    key = str(connection.engine.url)
     current = _catalogues.get(key)
     if current is not None and current.version == version:
         return current

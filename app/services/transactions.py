@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Connection, Index, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -34,10 +34,12 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def reading() -> None:
-    """Begin the session's transaction as a read (on SQLite: no write lock), unless one is open."""
+def reading() -> Connection:
+    """The session's connection, its transaction begun as a read (on SQLite: no write lock)
+    unless one is open. Hot paths execute Core statements on it directly, skipping the ORM."""
     if not db.session().in_transaction():
-        db.session.connection(execution_options={READ_ONLY: True})
+        return db.session.connection(execution_options={READ_ONLY: True})
+    return db.session.connection()
 
 
 def _in_read_transaction() -> bool:
@@ -47,11 +49,11 @@ def _in_read_transaction() -> bool:
 
 
 @contextmanager
-def writing() -> Iterator[None]:
+def writing() -> Iterator[Connection]:
     """One short write transaction, committed at the end, rolled back on any error."""
     if not is_sqlite():
         try:
-            yield
+            yield db.session.connection()
             db.session.commit()
         except BaseException:
             db.session.rollback()
@@ -60,9 +62,9 @@ def writing() -> Iterator[None]:
     if _in_read_transaction():
         db.session.commit()  # end the read snapshot; expire_on_commit is off, objects stay
     with _sqlite_writers:
-        db.session.connection()  # BEGIN IMMEDIATE (the session starts without READ_ONLY)
+        connection = db.session.connection()  # BEGIN IMMEDIATE (the session starts without READ_ONLY)
         try:
-            yield
+            yield connection
             db.session.commit()
         except BaseException:
             db.session.rollback()
