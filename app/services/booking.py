@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import Time, and_, bindparam, func, insert, literal, or_, select, text
+from sqlalchemy import Time, and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
@@ -25,7 +25,6 @@ from app.domain.identity import blind_index, mask_national_id
 from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
 from app.domain.status import NOT_YET_CALLED, Status
 from app.models import Booking, BookingEvent
-from app.models.types import sql_in_list
 from app.settings import Settings
 
 from .capacity import give_back_place, take_place
@@ -219,16 +218,20 @@ def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now
 
 def find_booking(token: str, *, now: datetime) -> BookingView:
     """A booking by its token, live: how many go before it and when it will likely be called."""
-    row = _row_by_token(token)
-    if row is None:
+    found = _select_by_token(token)
+    if found is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
-    return _view(row, now=now)
+    return _view(BookingRow.of(found), now=now, ahead=found.ahead)
+
+
+def _select_by_token(token: object):
+    if not isinstance(token, str) or not token:
+        return None
+    return reading().execute(_BY_TOKEN, {"token": token}).first()
 
 
 def _row_by_token(token: object) -> BookingRow | None:
-    if not isinstance(token, str) or not token:
-        return None
-    found = reading().execute(_BY_TOKEN, {"token": token}).first()
+    found = _select_by_token(token)
     return BookingRow.of(found) if found else None
 
 
@@ -268,7 +271,9 @@ def check_in(office_code: str, token: str, *, now: datetime, actor: str, kiosk_o
     return _view(row, now=now)
 
 
-def _view(row: BookingRow, *, now: datetime, office: OfficeRules | None = None) -> BookingView:
+def _view(
+    row: BookingRow, *, now: datetime, office: OfficeRules | None = None, ahead: int | None = None
+) -> BookingView:
     office = office or catalogue().by_id[row.office_id]
     service = office.service_by_id(row.service_id)
     view = BookingView(
@@ -286,7 +291,8 @@ def _view(row: BookingRow, *, now: datetime, office: OfficeRules | None = None) 
     )
     if row.status not in NOT_YET_CALLED:
         return view
-    ahead = _people_ahead(row)
+    if ahead is None:
+        ahead = _people_ahead(row)
     opening = office.calendar.opening_time(row.day)
     not_before = None
     if row.slot_start is not None:
@@ -298,33 +304,44 @@ def _view(row: BookingRow, *, now: datetime, office: OfficeRules | None = None) 
     return replace(view, people_ahead=ahead, estimated_call_at=estimate)
 
 
-def _ahead_statement():
+def _ahead_count(mine: dict):
     """SQL counting who goes before a booking: the domain's call order (CALL_ORDER_FIELDS),
-    compared field by field. Built once; each read binds the booking's values."""
-    b = _bookings.c
+    compared field by field. ``mine`` gives the booking's own values by field name (bound
+    parameters, or the columns of the booking being read, for a correlated count)."""
+    others = _bookings.alias("ahead")
+    o = others.c
     clauses, equal_so_far = [], []
     for name in queue.CALL_ORDER_FIELDS:
-        column = b[name]
-        mine = bindparam(name, type_=column.type)
+        column, value = o[name], mine[name]
         if name == "slot_start":  # no window counts as the earliest, as in call_order_key
             column = func.coalesce(column, literal(time.min, Time))
-        clauses.append(and_(*equal_so_far, column < mine))
-        equal_so_far.append(column == mine)
-    return select(func.count()).where(
-        b.office_id == bindparam("office_id"),
-        b.day == bindparam("day"),
-        b.channel == bindparam("channel"),
-        text(f"bookings.status IN {sql_in_list(sorted(NOT_YET_CALLED))}"),
-        or_(*clauses),
+            value = func.coalesce(value, literal(time.min, Time))
+        clauses.append(and_(*equal_so_far, column < value))
+        equal_so_far.append(column == value)
+    return (
+        select(func.count())
+        .select_from(others)
+        .where(
+            o.office_id == mine["office_id"],
+            o.day == mine["day"],
+            o.channel == mine["channel"],
+            o.status.in_(sorted(s.value for s in NOT_YET_CALLED)),
+            or_(*clauses),
+        )
     )
 
 
-_AHEAD = _ahead_statement()
-_BY_TOKEN = select(*booking_columns()).where(_bookings.c.token == bindparam("token"))
+_FIELDS = ("office_id", "day", "channel", "seq", "slot_start")
+# Built once; each read binds its values (SQLAlchemy reuses the compiled SQL).
+_AHEAD = _ahead_count({name: bindparam(name, type_=_bookings.c[name].type) for name in _FIELDS})
+#: A booking by token with its people ahead, in one statement.
+_BY_TOKEN = select(
+    *booking_columns(), _ahead_count({name: _bookings.c[name] for name in _FIELDS}).scalar_subquery().label("ahead")
+).where(_bookings.c.token == bindparam("token"))
 
 
 def _people_ahead(row: BookingRow) -> int:
     """How many of the same office, day and channel, not yet called, go before this booking."""
     params = {"office_id": row.office_id, "day": row.day, "channel": row.channel.value, "seq": row.seq,
-              "slot_start": time.min if row.slot_start is None else row.slot_start}  # fmt: skip
+              "slot_start": row.slot_start}  # fmt: skip
     return reading().execute(_AHEAD, params).scalar_one()

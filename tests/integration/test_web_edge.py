@@ -114,3 +114,24 @@ def test_a_refused_insert_is_named_by_its_constraint_on_both_engines(client, col
     db.session.rollback()
 
     assert violated_constraint(caught.value) == name
+
+
+def test_the_database_counts_people_ahead_exactly_as_the_domains_call_order(client):
+    from app.domain.channels import Channel
+    from app.domain.queue import QueueEntry, people_ahead
+
+    office = make_office()
+    windows = ["11:00", "09:00", "11:00", "10:30", "09:00", "14:00", "10:30"]
+    made = [
+        client.post("/api/v1/bookings", json=web_booking(office.code, date=TUESDAY, slot=w, serial=i)).json
+        for i, w in enumerate(windows)
+    ]
+    client.delete(f"/api/v1/bookings/{made[1]['token']}")  # a cancelled one no longer counts
+    waiting = [m for i, m in enumerate(made) if i != 1]
+
+    def entry(m):
+        return QueueEntry(Channel.WEB, int(m["number"][1:]), time.fromisoformat(m["slot_start"]))
+
+    for m in waiting:
+        expected = people_ahead(entry(m), [entry(o) for o in waiting if o is not m])
+        assert client.get(f"/api/v1/bookings/{m['token']}").json["people_ahead"] == expected, m["number"]
