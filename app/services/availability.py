@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import String, Time, bindparam, cast, null, select, union_all
 
 from app.domain.booking import web_window_refusal
 from app.domain.calendar import local_now
@@ -18,6 +18,15 @@ from .transactions import reading
 
 _days = DailyQuota.__table__
 _slots = SlotQuota.__table__
+#: The day's counter rows, per channel and per web window, in one statement.
+_QUOTAS = union_all(
+    select(_days.c.channel, cast(null(), Time).label("start"), _days.c.capacity, _days.c.used).where(
+        _days.c.office_id == bindparam("o"), _days.c.day == bindparam("d")
+    ),
+    select(cast(null(), String), _slots.c.start, _slots.c.capacity, _slots.c.used).where(
+        _slots.c.office_id == bindparam("o"), _slots.c.day == bindparam("d")
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -56,15 +65,12 @@ def office_availability(code: str, day: date | None, *, now: datetime) -> Availa
     office = office_rules(code)
     now_local = local_now(now)
     day = day or now_local.date()
-    connection = reading()
-    quotas = {
-        channel: (capacity, used)
-        for channel, capacity, used in connection.execute(
-            select(_days.c.channel, _days.c.capacity, _days.c.used).where(
-                _days.c.office_id == office.id, _days.c.day == day
-            )
-        )
-    }
+    quotas, slot_rows = {}, {}
+    for channel, start, capacity, used in reading().execute(_QUOTAS, {"o": office.id, "d": day}):
+        if channel is not None:
+            quotas[channel] = (capacity, used)
+        else:
+            slot_rows[start] = (capacity, used)
     is_open = office.calendar.is_open_on(day)
     channels = {}
     for channel in Channel:
@@ -73,14 +79,6 @@ def office_availability(code: str, day: date | None, *, now: datetime) -> Availa
         capacity, used = quotas.get(channel.value, (office.daily_capacity(channel, day), 0))
         channels[channel] = ChannelPlaces(capacity if is_open else 0, used)
 
-    slot_rows = {
-        start: (capacity, used)
-        for start, capacity, used in connection.execute(
-            select(_slots.c.start, _slots.c.capacity, _slots.c.used).where(
-                _slots.c.office_id == office.id, _slots.c.day == day
-            )
-        )
-    }
     web_left = channels[Channel.WEB].remaining
     windows = office.web_slots(day)
     slots = []
