@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.domain.calendar import BANGKOK  # noqa: E402
 from tests.factories import make_office, valid_national_id  # noqa: E402
+from tests.support.http import ServerNotReady, wait_until_serving  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 
 
@@ -70,15 +71,12 @@ def serve(url: str, port: int) -> subprocess.Popen:
          "--workers", "2", "--threads", "8", "--log-level", "warning", "app:create_app()"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/api/v1/offices", timeout=5)
-            return process
-        except requests.RequestException:  # not listening yet, or workers still booting
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError("gunicorn did not start")
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/api/v1/offices", within=120, process=process)
+    except ServerNotReady as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise RuntimeError(f"gunicorn did not start: {exc}") from exc
+    return process
 
 
 def rush(base: str, code: str, total: int, clients: int) -> tuple[list[float], list[requests.Response], float]:

@@ -2,12 +2,22 @@
 
 The PostgreSQL server is started by the suite itself (tests/support/postgres.py) in a
 temporary directory; if it cannot start, the run fails loudly — it never skips. Each
-engine's schema is built once by the Alembic migrations (never by create_all), and the
-tables are emptied after every test, so tests that commit from many threads work too.
+engine's schema is built once by the Alembic migrations (never by create_all).
+
+Two ways to leave the database empty after a test:
+
+- ordinary tests (the ``app`` fixture) run inside one transaction on one connection that
+  is rolled back at the end; every session the app opens, the test's and each request's,
+  joins that transaction through a SAVEPOINT, so the app's own commit() and rollback()
+  behave as usual but nothing reaches the database for good;
+- tests that need real commits — other threads or processes, other connections (the
+  ``live_server`` fixture, migrations, reading the SQLite file) — use ``committed_app``
+  (or are marked ``committed``), and every table is emptied after them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import os
@@ -21,6 +31,7 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.extensions import db
@@ -108,11 +119,71 @@ def clock():
     return FakeClock(bangkok(2026, 11, 23, 10, 0))  # a Monday, 10:00 in Bangkok
 
 
-@pytest.fixture
-def app(database_url, clock):
-    """The app on one engine, inside an app context; tables emptied afterwards."""
+def _test_app(database_url: str, clock: FakeClock):
     app = create_app(_settings(database_url, clock))
     app.test_client_class = ContractCheckingClient
+    return app
+
+
+@pytest.fixture
+def app(request, database_url, clock):
+    """The app on one engine, inside an app context; whatever the test wrote is rolled back.
+
+    A test that uses ``committed_app`` (``live_server`` does) or is marked ``committed``
+    gets that app instead: real commits, tables emptied afterwards.
+    """
+    if "committed_app" in request.fixturenames or request.node.get_closest_marker("committed"):
+        yield request.getfixturevalue("committed_app")
+        return
+    app = _test_app(database_url, clock)
+    ctx = app.app_context()
+    ctx.push()
+    connection = db.engine.connect()
+    outer = connection.begin()  # whichever BEGIN the engine emits; SAVEPOINTs work under both
+    try:
+        with _sessions_joined_to(connection):
+            yield app
+            db.session.remove()  # the test's own session (each request's went with its context)
+    finally:
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@contextlib.contextmanager
+def _sessions_joined_to(connection):
+    """Every new ``db.session`` (any app context) runs in a SAVEPOINT on *connection*.
+
+    SQLAlchemy's ``join_transaction_mode="create_savepoint"`` turns a session's commit and
+    rollback into RELEASE and ROLLBACK TO SAVEPOINT. Flask-SQLAlchemy's Session.get_bind
+    always answers with the app's engine, so the sessions made meanwhile use SQLAlchemy's
+    own rule instead: the connection they were given.
+    """
+    factory = db.session.session_factory
+    flask_session_class, flask_options = factory.class_, dict(factory.kw)
+
+    class SessionOnTheTestConnection(flask_session_class):
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            return Session.get_bind(self, mapper, clause=clause, bind=bind, **kwargs)
+
+    db.session.remove()
+    factory.class_ = SessionOnTheTestConnection
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        factory.class_ = flask_session_class
+        factory.kw.clear()
+        factory.kw.update(flask_options)
+
+
+@pytest.fixture
+def committed_app(database_url, clock):
+    """The app on one engine, committing for real (threads, processes); tables emptied afterwards."""
+    app = _test_app(database_url, clock)
     ctx = app.app_context()
     ctx.push()
     yield app
@@ -186,17 +257,20 @@ class ContractCheckingClient(FlaskClient):
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(committed_app):
     """The app served over real HTTP on 127.0.0.1 by a threaded server (one thread per request).
 
     Each request gets its own app context, session and database connection, as under
-    gunicorn, so concurrency tests exercise the database's guards, not Python's.
+    gunicorn, so concurrency tests exercise the database's guards, not Python's. Those
+    commit for real, so the test's ``app`` is ``committed_app``.
     """
+    app = committed_app
     from werkzeug.serving import make_server
 
     db.session.remove()  # the test's own session must not hold a transaction (SQLite locks)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the next poll (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

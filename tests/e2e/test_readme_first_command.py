@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.http import HTTP_TIMEOUT, ServerNotReady, wait_until_serving
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -42,26 +44,30 @@ def demo(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if requests.get(f"{base}/api/v1/offices", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("scripts/demo did not serve the API:\n" + (tmp_path / "demo.log").read_text()[-3000:])
-            time.sleep(0.5)
+        try:
+            # Bootstrap, migrations and seeding come first; gunicorn's first answer can be slow.
+            wait_until_serving(f"{base}/api/v1/offices", within=300, process=process)
+        except ServerNotReady as exc:
+            log_text = (tmp_path / "demo.log").read_text()[-3000:]
+            pytest.fail(f"scripts/demo did not serve the API: {exc}\n{log_text}")
         yield base, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)  # gunicorn's graceful stop, on a possibly busy machine
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
         log.close()
+
+
+def _get(url: str, **kwargs) -> requests.Response:
+    return requests.get(url, timeout=HTTP_TIMEOUT, **kwargs)
 
 
 def test_a_newcomer_lists_offices_reads_availability_and_books(demo):
     base, tmp_path = demo
-    offices = requests.get(f"{base}/api/v1/offices", headers={"Accept-Language": "en"}).json()
+    offices = _get(f"{base}/api/v1/offices", headers={"Accept-Language": "en"}).json()
     pa_sang = next(o for o in offices if o["code"] == "pa-sang")
     assert pa_sang["name"] == "Pa Sang District Office"
     assert "id-card" in {s["code"] for s in pa_sang["services"]}
@@ -69,7 +75,7 @@ def test_a_newcomer_lists_offices_reads_availability_and_books(demo):
     # The next open day with a bookable window at Pa Sang.
     for offset in range(1, 15):
         day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + offset * 86400))
-        availability = requests.get(f"{base}/api/v1/offices/pa-sang/availability", params={"date": day}).json()
+        availability = _get(f"{base}/api/v1/offices/pa-sang/availability", params={"date": day}).json()
         free = [s for s in availability["slots"] if s["bookable"]]
         if free:
             break
@@ -87,10 +93,11 @@ def test_a_newcomer_lists_offices_reads_availability_and_books(demo):
             "date": day,
             "slot": free[0]["start"],
         },
+        timeout=HTTP_TIMEOUT,
     )
     assert booking.status_code == 201, booking.text
     assert booking.json()["number"] == "W001"
-    assert requests.get(booking.json()["status_url"].replace("http://localhost:", "http://127.0.0.1:")).ok
+    assert _get(booking.json()["status_url"].replace("http://localhost:", "http://127.0.0.1:")).ok
 
     logins = (tmp_path / "logins.txt").read_text().splitlines()
     assert logins[0].startswith("staff: demo ") and any(line.startswith("kiosk: pa-sang ") for line in logins)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
+
+# Alembic works on connections of its own, and DDL must not wait on the test's transaction.
+pytestmark = pytest.mark.committed
 
 
 def test_the_migrated_database_matches_the_models_exactly(app):

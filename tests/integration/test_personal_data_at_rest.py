@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.extensions import db
@@ -18,6 +19,7 @@ def _forms(digits: str) -> list[bytes]:
     return [digits.encode(), dashed.encode(), digits[:9].encode()]
 
 
+@pytest.mark.committed  # SQLite: the bytes must be in the file, so they are committed for real
 def test_the_database_holds_a_keyed_hash_and_a_mask_not_the_national_id(client, engine_name):
     office = make_office()
     response = client.post(
