@@ -11,6 +11,7 @@ from app.extensions import db
 from tests.factories import make_office, web_booking
 
 
+@pytest.mark.committed  # another connection must be able to take the lock: no outer test transaction
 def test_reads_answer_while_another_process_holds_the_write_lock(app, client, engine_name):
     if engine_name != "sqlite":
         pytest.skip("PostgreSQL has no database-wide write lock")
