@@ -4,8 +4,9 @@ SQLite allows one writer at a time. A read transaction begins plainly (deferred)
 takes the write lock, so reads never queue behind bookings; a writing use case begins
 IMMEDIATE (it takes the write lock up front, so it waits its turn instead of failing with
 "database is locked" half-way), and only after the work that needs no lock — parsing,
-validation, hashing, reading the office's rules — is done. Threads of one process queue on
-a lock in Python first, so they do not poll SQLite's busy handler against each other.
+validation, hashing, reading the office's rules — is done. Writers queue first on a lock in
+Python (threads of one process) and on a lock file beside the database (processes), so they
+never poll SQLite's busy handler against each other.
 
 PostgreSQL needs none of this: rows are locked by the UPDATEs themselves, so the write
 simply continues the transaction the reads began, and nothing slow runs between the first
@@ -14,6 +15,8 @@ UPDATE and the COMMIT.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -28,6 +31,29 @@ from app.extensions import db
 READ_ONLY = "khiw_read_only"
 
 _sqlite_writers = threading.Lock()
+_lock_files: dict[tuple[int, str], int] = {}  # (process id, database file) → an open lock file
+
+
+@contextmanager
+def _machine_wide_turn(database: str | None) -> Iterator[None]:
+    """Writers of every process on this machine take turns on a lock file beside the database.
+
+    SQLite's own busy handler makes a blocked writer sleep in growing steps (up to 100 ms)
+    and try again, so under a rush a writer from another worker could wait far longer than
+    the lock was held. A kernel lock (flock) wakes the next writer as soon as it is free.
+    """
+    if not database or database == ":memory:":
+        yield
+        return
+    key = (os.getpid(), database)  # a lock file opened before a fork must not be shared
+    fd = _lock_files.get(key)
+    if fd is None:
+        fd = _lock_files[key] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def is_sqlite() -> bool:
@@ -50,7 +76,26 @@ def _in_read_transaction() -> bool:
 
 @contextmanager
 def writing() -> Iterator[Connection]:
-    """One short write transaction, committed at the end, rolled back on any error."""
+    """One short write transaction, committed at the end, rolled back on any error.
+
+    A use case called inside another's write joins it (the outer one commits)."""
+    session = db.session()
+    if session.info.get(_WRITING):
+        yield db.session.connection()
+        return
+    session.info[_WRITING] = True
+    try:
+        with _write_transaction() as connection:
+            yield connection
+    finally:
+        session.info.pop(_WRITING, None)
+
+
+_WRITING = "khiw_writing"
+
+
+@contextmanager
+def _write_transaction() -> Iterator[Connection]:
     if not is_sqlite():
         try:
             yield db.session.connection()
@@ -61,7 +106,7 @@ def writing() -> Iterator[Connection]:
         return
     if _in_read_transaction():
         db.session.commit()  # end the read snapshot; expire_on_commit is off, objects stay
-    with _sqlite_writers:
+    with _sqlite_writers, _machine_wide_turn(db.session.get_bind().engine.url.database):
         connection = db.session.connection()  # BEGIN IMMEDIATE (the session starts without READ_ONLY)
         try:
             yield connection
