@@ -76,6 +76,10 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         max_accuracy = float(environ.get("GEOFENCE_MAX_ACCURACY_M", "150"))
     except ValueError:
         raise ConfigError("GEOFENCE_MAX_ACCURACY_M must be a number of metres") from None
+    pool = environ.get("DB_POOL_SIZE", "10")
+    if not pool.isdigit() or int(pool) < 1:
+        raise ConfigError("DB_POOL_SIZE must be a whole number of connections per worker (at least 1)")
+    pool_size = int(pool)
     proxies = environ.get("TRUSTED_PROXIES", "0")
     if not proxies.isdigit():
         raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
@@ -88,7 +92,13 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A database server may restart under Khiw: check a pooled connection before use.
         # A SQLite file cannot go away, so it needs no check (one round trip less a request).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": not database_url.startswith("sqlite"),
+            # Keep a connection per worker thread open (gunicorn gthread runs 8): a connection
+            # closed after each burst and opened again costs far more than the query.
+            "pool_size": pool_size,
+            "max_overflow": 10,
+        },
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
         "TRUSTED_PROXIES": int(proxies),

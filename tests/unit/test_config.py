@@ -53,3 +53,16 @@ def test_a_wrong_setting_is_named(tmp_path, name, value, message):
 def test_rate_limits_can_be_switched_off(tmp_path):
     settings = settings_from_env({"RATELIMIT_ENABLED": "false", "SECRET_KEY": "s", "ID_HMAC_KEY": "k" * 32}, tmp_path)
     assert settings["RATELIMIT_ENABLED"] is False
+
+
+def test_each_worker_keeps_enough_database_connections_for_its_threads(tmp_path):
+    assert settings_from_env({}, tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] >= 8  # gunicorn's 8 threads
+    assert settings_from_env({"DB_POOL_SIZE": "20"}, tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 20
+    with pytest.raises(ConfigError, match="DB_POOL_SIZE"):
+        settings_from_env({"DB_POOL_SIZE": "0"}, tmp_path)
+
+
+def test_a_sqlite_file_needs_no_connection_check_and_a_server_does(tmp_path):
+    assert settings_from_env({}, tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+    server = settings_from_env({"DATABASE_URL": "postgresql://khiw@db/khiw"}, tmp_path)
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
