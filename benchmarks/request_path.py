@@ -389,7 +389,8 @@ def run_engine(engine: str, url: str, seconds: int) -> dict:
             "booking": f"/api/v1/bookings/{token}",
         }
         for key, path in reads.items():
-            print(f"{engine}: GET {path} …", flush=True)
+            shown = path.replace(token, "{token}")  # a booking's token never goes to a log
+            print(f"{engine}: GET {shown} …", flush=True)
             paths[key] = measure(base + path, seconds)
 
         print(f"{engine}: POST /api/v1/bookings (rush, room for all) …", flush=True)
