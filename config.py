@@ -80,6 +80,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
     if not pool.isdigit() or int(pool) < 1:
         raise ConfigError("DB_POOL_SIZE must be a whole number of connections per worker (at least 1)")
     pool_size = int(pool)
+    retention = environ.get("PERSONAL_DATA_DAYS", "90")
+    if not retention.isdigit() or int(retention) < 1:
+        raise ConfigError("PERSONAL_DATA_DAYS must be a whole number of days (at least 1)")
     proxies = environ.get("TRUSTED_PROXIES", "0")
     if not proxies.isdigit():
         raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
@@ -102,12 +105,22 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
         "TRUSTED_PROXIES": int(proxies),
+        "PERSONAL_DATA_DAYS": int(retention),
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_BOOKING": environ.get("RATELIMIT_BOOKING", "10 per minute;60 per hour"),
         "RATELIMIT_LOOKUP": environ.get("RATELIMIT_LOOKUP", "120 per minute"),
         "RATELIMIT_LOGIN": environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        # "Find my booking": few tries, so nobody can guess the 4 digits of somebody else's.
+        "RATELIMIT_FIND": environ.get("RATELIMIT_FIND", "5 per minute;20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The session cookie holds only the forms' CSRF token; never readable by scripts,
+        # not sent on cross-site posts, and only over HTTPS in production.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "WTF_CSRF_CHECK_DEFAULT": False,  # each page blueprint protects its own forms
+        "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own

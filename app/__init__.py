@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings_from_env
 
-from .extensions import babel, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -38,6 +38,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    csrf.init_app(app)
     with app.app_context():
         _tune_engine(db.engine)
 
@@ -46,10 +47,12 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.api import api
     from .web.citizen import citizen
     from .web.errors import register_error_handlers
+    from .web.security import register_security
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
     register_error_handlers(app)
+    register_security(app)
     register_cli(app)
     return app
 

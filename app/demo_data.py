@@ -89,18 +89,39 @@ PUBLIC_HOLIDAYS: list[tuple[date, str, str]] = [  # (date, name_th, name_en)
 
 
 # Civil-registration services (งานทะเบียนและบัตร) reused across offices.
-_ID_CARD = {"code": "id-card", "name_th": "ทำบัตรประจำตัวประชาชน", "name_en": "National ID card", "avg_minutes": 10}
+# What to bring: the usual list for these services at a district registration office
+# (ILLUSTRATIVE: each office publishes its own in its citizen's manual).
+_ID_CARD = {
+    "code": "id-card",
+    "name_th": "ทำบัตรประจำตัวประชาชน",
+    "name_en": "National ID card",
+    "avg_minutes": 10,
+    "documents_th": (
+        "บัตรประจำตัวประชาชนใบเดิม (ถ้ามี)\n"
+        "ทะเบียนบ้านฉบับเจ้าบ้าน (กรณีบัตรหายหรือไม่มีบัตรเดิม)\n"
+        "ค่าธรรมเนียม (กรณีบัตรหายหรือชำรุด สอบถามอัตราที่สำนักงาน)"
+    ),
+    "documents_en": (
+        "Your old ID card (if you have it)\n"
+        "The house registration book (if the card was lost or you have none)\n"
+        "The fee (if the card was lost or damaged; ask the office)"
+    ),
+}
 _MOVE = {
     "code": "change-address",
     "name_th": "แจ้งย้ายที่อยู่ (ย้ายเข้า/ย้ายออก)",
     "name_en": "Change of address (moving in or out)",
     "avg_minutes": 15,
+    "documents_th": "บัตรประจำตัวประชาชน\nทะเบียนบ้านฉบับเจ้าบ้าน\nหนังสือยินยอมจากเจ้าบ้าน (กรณีย้ายเข้า)",
+    "documents_en": "Your ID card\nThe house registration book\nThe house owner's written consent (when moving in)",
 }
 _HOUSE_COPY = {
     "code": "house-reg-copy",
     "name_th": "คัดสำเนาทะเบียนบ้าน",
     "name_en": "Certified copy of house registration",
     "avg_minutes": 5,
+    "documents_th": "บัตรประจำตัวประชาชน",
+    "documents_en": "Your ID card",
 }
 
 

@@ -22,6 +22,7 @@ class Settings:
     public_base_url: str
     id_hmac_key: bytes
     max_accuracy_m: float = 150.0
+    retention_days: int = 90  # personal data of a booking is kept this long after its day
     clock: Callable[[], datetime] = system_clock
 
     def now(self) -> datetime:
@@ -33,5 +34,6 @@ class Settings:
             public_base_url=config["PUBLIC_BASE_URL"],
             id_hmac_key=config["ID_HMAC_KEY"],
             max_accuracy_m=config["GEOFENCE_MAX_ACCURACY_M"],
+            retention_days=config.get("PERSONAL_DATA_DAYS", 90),
             clock=config.get("CLOCK") or system_clock,
         )

@@ -7,9 +7,10 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -135,19 +136,8 @@ def parse_time(raw: object, field: str) -> time:
         raise InvalidField(field, N_("%(value)s is not a real time of day."), value=raw) from None
 
 
-def web_window_refusal(
-    day: date,
-    slot_start: time,
-    now_local: datetime,
-    horizon_days: int,
-    calendar: OfficeCalendar,
-    slots: list[Slot],
-) -> KhiwError | None:
-    """Why a web booking may not take the ``slot_start`` window on ``day`` now, or None.
-
-    The one place this rule lives: booking raises the refusal, availability shows a window
-    as bookable only when there is none, so a page never offers a window booking refuses.
-    """
+def web_day_refusal(day: date, now_local: datetime, horizon_days: int, calendar: OfficeCalendar) -> KhiwError | None:
+    """Why no web booking may be made for ``day`` now (passed, beyond the horizon, closed), or None."""
     today = now_local.date()
     if day < today:
         return Closed(N_("%(date)s has passed; choose today or a later day."), field="date", date=day.isoformat())
@@ -161,6 +151,79 @@ def web_window_refusal(
         )
     if not calendar.is_open_on(day):
         return Closed(N_("The office is closed on %(date)s. Choose another day."), field="date", date=day.isoformat())
+    return None
+
+
+class DayState(StrEnum):
+    """How a day reads on the booking calendar."""
+
+    OPEN = "open"  # places left in a window that can still be booked
+    FULL = "full"  # open, but every window is full or has started
+    HOLIDAY = "holiday"  # a public holiday or an announced closure
+    CLOSED = "closed"  # the office does not open on that weekday
+    PAST = "past"
+    BEYOND = "beyond"  # after the booking horizon
+
+
+def web_day_state(
+    day: date, now_local: datetime, horizon_days: int, calendar: OfficeCalendar, places_left: int
+) -> DayState:
+    """The calendar's reading of ``day``: the same refusal booking gives, then the places left
+    in the windows that could still be booked."""
+    if web_day_refusal(day, now_local, horizon_days, calendar) is None:
+        return DayState.OPEN if places_left > 0 else DayState.FULL
+    if day < now_local.date():
+        return DayState.PAST
+    if day in calendar.closures:
+        return DayState.HOLIDAY
+    if not calendar.is_open_on(day):
+        return DayState.CLOSED
+    return DayState.BEYOND
+
+
+def nearest_windows(slots: Sequence[Slot], wanted: time, count: int = 3) -> list[Slot]:
+    """The ``count`` windows closest in time to ``wanted``, earliest first: what a page offers
+    when the window a person chose filled up meanwhile."""
+    minutes = wanted.hour * 60 + wanted.minute
+    closest = sorted(slots, key=lambda s: (abs(s.start.hour * 60 + s.start.minute - minutes), s.start))
+    return sorted(closest[:count], key=lambda s: s.start)
+
+
+def matches_last_digits(last4: str, phone_e164: str | None, nid_tail_matches: bool) -> bool:
+    """"Find my booking" asks for the last 4 digits of the phone or of the national ID."""
+    return nid_tail_matches or bool(phone_e164 and phone_e164.endswith(last4))
+
+
+def parse_last_digits(raw: object, field: str = "last4") -> str:
+    if not isinstance(raw, str) or not re.fullmatch(r"\d{4}", raw.strip()):
+        raise InvalidField(field, N_("Enter the last 4 digits of your mobile number or national ID."))
+    return raw.strip()
+
+
+def parse_ticket_number(raw: object, field: str = "number") -> str:
+    """A ticket number as printed (W001, w 001, M012), normalised to upper case without spaces."""
+    text = "".join(raw.split()).upper() if isinstance(raw, str) else ""
+    if not re.fullmatch(r"[A-Z]{1,2}\d{3,5}", text):
+        raise InvalidField(field, N_("Enter the queue number as printed, e.g. W012."))
+    return text
+
+
+def web_window_refusal(
+    day: date,
+    slot_start: time,
+    now_local: datetime,
+    horizon_days: int,
+    calendar: OfficeCalendar,
+    slots: list[Slot],
+) -> KhiwError | None:
+    """Why a web booking may not take the ``slot_start`` window on ``day`` now, or None.
+
+    The one place this rule lives: booking raises the refusal, availability shows a window
+    as bookable only when there is none, so a page never offers a window booking refuses.
+    """
+    refusal = web_day_refusal(day, now_local, horizon_days, calendar)
+    if refusal is not None:
+        return refusal
     if not any(s.start == slot_start for s in slots):
         return InvalidField(
             "slot",
@@ -168,7 +231,7 @@ def web_window_refusal(
             slot=slot_start.strftime("%H:%M"),
             date=day.isoformat(),
         )
-    if day == today and slot_start <= now_local.time():
+    if day == now_local.date() and slot_start <= now_local.time():
         return Closed(
             N_("The %(slot)s window has already started; choose a later one."),
             field="slot",

@@ -28,9 +28,16 @@ class ServiceInfo:
     name_en: str
     avg_minutes: int
     active: bool = True
+    documents_th: str = ""  # what to bring, one item a line
+    documents_en: str = ""
 
     def name(self, locale: str) -> str:
         return by_locale(locale, self.name_th, self.name_en)
+
+    def documents(self, locale: str) -> list[str]:
+        """What to bring, item by item (the Thai list when no English one was written)."""
+        text = by_locale(locale, self.documents_th, self.documents_en) or self.documents_th
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,12 @@ class OfficeRules:
 
     def address(self, locale: str) -> str:
         return by_locale(locale, self.address_th, self.address_en)
+
+    def matches(self, query: str) -> bool:
+        """Whether a search (a name, a district, a province; Thai or English) finds this office."""
+        words = query.casefold().split()
+        text = " ".join((self.name_th, self.name_en, self.address_th, self.address_en, self.code)).casefold()
+        return all(word in text for word in words)
 
     def prefix(self, channel: Channel) -> str:
         return self.prefixes[channel]

@@ -40,6 +40,7 @@ _CODE_MESSAGE = N_("A code is 1–%(max)s lowercase letters, digits or hyphens, 
 _NAME_MESSAGE = N_("Enter a name in Thai and in English, each at most %(max)s characters.")
 _CAPACITY_MESSAGE = N_("A capacity is a whole number, 0 or more.")
 _WEEKDAY_MESSAGE = N_("Weekdays are numbered 1 (Monday) to 7 (Sunday).")
+DOCUMENTS_MAX = 2000
 _SERVICE_MESSAGE = N_("A service has a code, a name in Thai and in English, and an average time in minutes.")
 _COUNTER_MESSAGE = N_("A counter has a number, a name in Thai and in English, and the channels it calls.")
 
@@ -52,6 +53,8 @@ class ServiceSpec:
     name_th: str
     name_en: str
     avg_minutes: int = 10
+    documents_th: str = ""  # what to bring, one item a line
+    documents_en: str = ""
 
     def __post_init__(self) -> None:
         _check_code("services", self.code)
@@ -64,6 +67,13 @@ class ServiceSpec:
                 low=AVG_MINUTES[0],
                 high=AVG_MINUTES[1],
             )
+        for documents in (self.documents_th, self.documents_en):
+            if not isinstance(documents, str) or len(documents) > DOCUMENTS_MAX:
+                raise InvalidField(
+                    "services",
+                    N_("What to bring is text, one item a line, at most %(max)s characters."),
+                    max=DOCUMENTS_MAX,
+                )
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,8 @@ class Booking(db.Model):
     # The national ID itself is never stored: a keyed hash to match it, a mask to show it.
     nid_bidx: Mapped[str | None] = mapped_column(String(64))
     nid_masked: Mapped[str | None] = mapped_column(String(20))
+    # "Find my booking" asks for the last 4 digits of the ID: a keyed hash of them, never the digits.
+    nid_tail_bidx: Mapped[str | None] = mapped_column(String(64))
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
     distance_m: Mapped[int | None] = mapped_column(Integer)  # mobile: how far away at booking

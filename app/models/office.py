@@ -145,6 +145,9 @@ class Service(db.Model):
     name_th: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     avg_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # What to bring, one item a line, shown before booking and on the booking's page.
+    documents_th: Mapped[str] = mapped_column(Text, default="", server_default="")
+    documents_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     office: Mapped[Office] = relationship(back_populates="services")

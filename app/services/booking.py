@@ -8,6 +8,7 @@ values holding everything a response shows, so views and serializers never query
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -84,6 +85,7 @@ class Person:
     name: str | None = None
     nid_bidx: str | None = None
     nid_masked: str | None = None
+    nid_tail_bidx: str | None = None  # the ID's last 4 digits, keyed hash ("find my booking")
     phone: str | None = None
     email: str | None = None
 
@@ -110,6 +112,7 @@ def book(
         name=request.name,
         nid_bidx=nid_bidx,
         nid_masked=mask_national_id(request.national_id) if request.national_id else None,
+        nid_tail_bidx=_nid_tail(request.national_id[-4:], settings) if request.national_id else None,
         phone=request.phone,
         email=request.email,
     )
@@ -156,6 +159,7 @@ def place_ticket(
                 "name": person.name,
                 "nid_bidx": person.nid_bidx,
                 "nid_masked": person.nid_masked,
+                "nid_tail_bidx": person.nid_tail_bidx,
                 "phone_e164": person.phone,
                 "email": person.email,
                 "distance_m": placement.distance_m,
@@ -214,6 +218,36 @@ def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now
             date=day.isoformat(),
         ) from None
     raise error
+
+
+def _nid_tail(last4: str, settings: Settings) -> str:
+    return blind_index(last4, settings.id_hmac_key, "nid-tail:v1")
+
+
+_BY_NUMBER = select(_bookings.c.token, _bookings.c.phone_e164, _bookings.c.nid_tail_bidx).where(
+    _bookings.c.office_id == bindparam("office_id"),
+    _bookings.c.day == bindparam("day"),
+    _bookings.c.number == bindparam("number"),
+)
+
+
+def find_my_booking(office_code: str, day: date, number: str, last4: str, *, settings: Settings) -> str | None:
+    """The token of the booking with this number at this office on this day, when ``last4``
+    are the last 4 digits of its phone or national ID; None otherwise.
+
+    The caller must answer a miss the same way whatever the reason (no such number, wrong
+    digits), so nobody learns whether somebody else has a booking.
+    """
+    office = catalogue().by_code.get(office_code)
+    if office is None or not office.active:
+        return None
+    found = reading().execute(_BY_NUMBER, {"office_id": office.id, "day": day, "number": number}).first()
+    if found is None:
+        return None
+    tail_matches = found.nid_tail_bidx is not None and hmac.compare_digest(
+        found.nid_tail_bidx, _nid_tail(last4, settings)
+    )
+    return found.token if rules.matches_last_digits(last4, found.phone_e164, tail_matches) else None
 
 
 def find_booking(token: str, *, now: datetime) -> BookingView:

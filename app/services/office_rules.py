@@ -112,7 +112,8 @@ def rules_of(office: Office) -> OfficeRules:
         capacity_overrides={(Channel(o.channel), o.day): o.capacity for o in office.capacity_overrides},
         closures={c.day: ClosureInfo(c.day, c.reason_th, c.reason_en) for c in office.closures},
         services=tuple(
-            ServiceInfo(s.id, s.code, s.name_th, s.name_en, s.avg_minutes, s.active) for s in office.services
+            ServiceInfo(s.id, s.code, s.name_th, s.name_en, s.avg_minutes, s.active, s.documents_th, s.documents_en)
+            for s in office.services
         ),
         counters=tuple(
             CounterInfo(c.id, c.number, c.name_th, c.name_en, frozenset(c.channel_set), c.active)

@@ -75,7 +75,15 @@ def _office_from(spec: OfficeSpec) -> Office:
             for channel, places in per_channel.items()
         ],
         services=[
-            Service(code=s.code, name_th=s.name_th, name_en=s.name_en, avg_minutes=s.avg_minutes) for s in spec.services
+            Service(
+                code=s.code,
+                name_th=s.name_th,
+                name_en=s.name_en,
+                avg_minutes=s.avg_minutes,
+                documents_th=s.documents_th,
+                documents_en=s.documents_en,
+            )
+            for s in spec.services
         ],
         counters=[
             Counter(

@@ -31,11 +31,26 @@ def now() -> datetime:
     return settings().now()
 
 
+LANG_COOKIE = "lang"
+
+
+def chosen_locale() -> str | None:
+    """The language a person just picked on a page: ``?lang=`` on a link, or the ``lang``
+    button of a form (which re-sends what was typed, so nothing is lost)."""
+    chosen = request.args.get("lang") or (request.form.get("lang") if request.method == "POST" else None)
+    return chosen if chosen in LOCALES else None
+
+
 def select_locale() -> str:
-    """Thai unless the client prefers English (Accept-Language), or ?lang= says so."""
+    """Thai unless the person chose English on a page (remembered in a cookie), or the client
+    prefers it (Accept-Language). The API answers by Accept-Language (or ``?lang=``) only."""
     chosen = request.args.get("lang")
     if chosen in LOCALES:
         return chosen
+    if not request.path.startswith("/api/"):
+        chosen = chosen_locale() or request.cookies.get(LANG_COOKIE)
+        if chosen in LOCALES:
+            return chosen
     return request.accept_languages.best_match(LOCALES, default="th")
 
 
@@ -65,3 +80,4 @@ def _limit(name: str):
 booking_rate = limiter.limit(_limit("RATELIMIT_BOOKING"), scope="booking")
 lookup_rate = limiter.limit(_limit("RATELIMIT_LOOKUP"), scope="lookup")
 login_rate = limiter.limit(_limit("RATELIMIT_LOGIN"), scope="login")
+find_rate = limiter.limit(_limit("RATELIMIT_FIND"), scope="find", methods=["POST"])

@@ -39,10 +39,14 @@ def create_booking():
 @api.get("/bookings/<token>")
 @lookup_rate
 def get_booking(token: str):
+    """The booking now. A client polling it sends the last ``ETag`` in ``If-None-Match`` and
+    gets ``304`` with no body while nothing it shows has changed (a cheap phone's data)."""
     booking = booking_service.find_booking(token, now=now())
     response = jsonify(booking_json(booking, locale(), settings().public_base_url))
     response.headers["Cache-Control"] = "no-store"
-    return response
+    response.vary.add("Accept-Language")
+    response.add_etag()  # a hash of the body: the status, people ahead, estimate, counter
+    return response.make_conditional(request)
 
 
 @api.delete("/bookings/<token>")

@@ -1,36 +1,33 @@
-"""Pages for citizens: the offices, and the live status page a booking's link and QR code open."""
+"""Pages for citizens: find an office, book on the web or on the phone near the office,
+follow a booking live, cancel it, and find it again.
+
+Every page goes through the same services as the API (a booking made here is the same
+booking through the API); forms are read by the same domain functions
+(``read_booking_request(form, float)``), so no rule exists twice.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, request
 
-from app.domain.status import NOT_YET_CALLED, STATUS_LABELS, Status
-from app.services import booking as booking_service
-from app.services.office_rules import catalogue
+from app.extensions import csrf
 
-from ..context import locale, lookup_rate, now
+from ..context import settings
 from ..formatting import register_filters
 
 citizen = Blueprint("citizen", __name__)
 citizen.record_once(lambda state: register_filters(state.app))
 
 
-@citizen.get("/")
-def home():
-    return render_template("citizen/home.html", offices=catalogue().active(), locale=locale())
+@citizen.context_processor
+def _page_values():
+    return {"retention_days": settings().retention_days}
 
 
-@citizen.get("/b/<token>")
-@lookup_rate
-def booking_status(token: str):
-    booking = booking_service.find_booking(token, now=now())
-    # The page keeps itself current while something can still change for the citizen.
-    refreshing = booking.status in NOT_YET_CALLED | {Status.CALLED}
-    page = render_template(
-        "citizen/status.html",
-        booking=booking,
-        status_label=STATUS_LABELS[booking.status],
-        locale=locale(),
-        refreshing=refreshing,
-    )
-    return page, 200, {"Cache-Control": "no-store"}
+@citizen.before_request
+def _check_form_token():
+    if request.method == "POST":
+        csrf.protect()
+
+
+from . import booking_pages, display, pages  # noqa: E402,F401 - the routes and their filters
