@@ -46,9 +46,11 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.api import api
     from .web.citizen import citizen
     from .web.errors import register_error_handlers
+    from .web.webhooks import webhooks
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
+    app.register_blueprint(webhooks)
     register_error_handlers(app)
     register_cli(app)
     return app

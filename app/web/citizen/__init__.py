@@ -34,3 +34,6 @@ def booking_status(token: str):
         refreshing=refreshing,
     )
     return page, 200, {"Cache-Control": "no-store"}
+
+
+from . import survey  # noqa: E402,F401 - the survey page registers on this blueprint
