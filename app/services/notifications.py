@@ -65,14 +65,14 @@ _BOOKING_COLUMNS = [
 ]  # fmt: skip
 
 
-def kind_of(value: Kind | Status | str) -> Kind:
-    """A message kind from its name, or from the status a booking just moved to ("done" → survey)."""
+def kind_of(value: Kind | Status | str) -> Kind | None:
+    """A message kind from its name, or from the status a booking just moved to ("done" →
+    survey); None for a status that tells the citizen nothing (e.g. "serving")."""
     if isinstance(value, Kind):
         return value
-    try:
-        return KIND_OF_STATUS[Status(value)]
-    except (ValueError, KeyError):
+    if value in Kind.__members__.values():
         return Kind(value)
+    return KIND_OF_STATUS.get(Status(value))  # ValueError for a word that is neither
 
 
 def enqueue(
@@ -92,6 +92,8 @@ def enqueue(
     read from the database unless ``contact`` is given (``place_ticket`` knows them).
     """
     kind = kind_of(kind)
+    if kind is None:
+        return 0
     if contact is None or not isinstance(booking, BookingRow):
         booking_id = booking.id if isinstance(booking, BookingRow) else int(booking)
         found = connection.execute(select(*_BOOKING_COLUMNS).where(_bookings.c.id == booking_id)).first()
@@ -139,8 +141,9 @@ def enqueue(
 def insert_messages(connection: Connection, rows: list[dict]) -> int:
     """Insert outbox rows, skipping any whose key is already there."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_outbox).on_conflict_do_nothing(index_elements=["key"])
-    return sum(connection.execute(statement, row).rowcount for row in rows)
+    statement = dialect.insert(_outbox).on_conflict_do_nothing(index_elements=["key"]).returning(_outbox.c.id)
+    # Counted from RETURNING: a driver's rowcount is not reliable for ON CONFLICT DO NOTHING.
+    return sum(len(connection.execute(statement, row).all()) for row in rows)
 
 
 def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
