@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 #: PostgreSQL: how often to look anyway (retries that came due, leases that ended).
-LISTEN_FALLBACK_SECONDS = 2.0
+LISTEN_FALLBACK_SECONDS = 1.0
 
 
 def status_callback_url(config: Mapping) -> str:
