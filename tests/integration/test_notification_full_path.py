@@ -37,8 +37,8 @@ def test_a_visit_from_booking_to_survey(app, client, clock, running_dispatcher):
     db.session.commit()
 
     # Booked with an e-mail and a phone: the confirmation comes by e-mail, number and พ.ศ. date in it.
-    booked = client.post("/api/v1/bookings", json=web_booking(office.code, date="2026-11-23", slot="11:00",
-                                                              email="somchai@example.org", phone="0812345678")).json  # fmt: skip
+    body = web_booking(office.code, date="2026-11-23", slot="11:00", email="somchai@example.org", phone="0812345678")
+    booked = client.post("/api/v1/bookings", json=body).json
     [confirmation] = inbox.wait_for(1)
     assert booked["number"] in confirmation["Subject"]
     assert "23 พฤศจิกายน พ.ศ. 2569" in confirmation.get_body(("plain",)).get_content()

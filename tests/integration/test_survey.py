@@ -52,8 +52,9 @@ def test_a_finished_visit_is_invited_answers_once_and_is_counted(client, clock, 
                         "respondent": {"sex": "female", "age_band": "20_39"}})  # fmt: skip
     second = client.post(f"/api/v1/bookings/{token}/survey", json={"answers": ALL_SATISFIED})
 
-    assert survey["open"] and survey["questions"][0] == {"id": "process_1", "group": "process",
-                                                         "text": "The service was convenient and easy to understand"}  # fmt: skip
+    text = "The service was convenient and easy to understand"
+    first_question = {"id": "process_1", "group": "process", "text": text}
+    assert survey["open"] and survey["questions"][0] == first_question
     assert first.status_code == 201 and (second.status_code, second.json["error"]["code"]) == (409, "invalid_state")
     after = client.get(f"/api/v1/bookings/{token}/survey").json
     assert (after["open"], after["answered"]) == (False, True)
