@@ -172,6 +172,7 @@ def _notification_settings(environ: Mapping[str, str]) -> dict:
         "DISPATCH_LEASE_SECONDS": _seconds(environ, "DISPATCH_LEASE_SECONDS", 60),
         "DISPATCH_POLL_SECONDS": _seconds(environ, "DISPATCH_POLL_SECONDS", 0.5),
         "SCHEDULER_DISPATCHES": _flag(environ.get("SCHEDULER_DISPATCHES"), True),
+        "NEAR_TURN_CHECK_SECONDS": _whole(environ, "NEAR_TURN_CHECK_SECONDS", 20, 1, 3600, "a number of seconds"),
         "REMINDER_HOUR": _whole(environ, "REMINDER_HOUR", 17, 0, 23, "an hour"),
         "PERSONAL_DATA_RETENTION_DAYS": _whole(
             environ, "PERSONAL_DATA_RETENTION_DAYS", 90, 1, 3650, "a number of days"
