@@ -80,14 +80,14 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
     if not pool.isdigit() or int(pool) < 1:
         raise ConfigError("DB_POOL_SIZE must be a whole number of connections per worker (at least 1)")
     pool_size = int(pool)
-    retention = environ.get("PERSONAL_DATA_DAYS", "90")
-    if not retention.isdigit() or int(retention) < 1:
-        raise ConfigError("PERSONAL_DATA_DAYS must be a whole number of days (at least 1)")
     proxies = environ.get("TRUSTED_PROXIES", "0")
     if not proxies.isdigit():
         raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
 
+    notifications = _notification_settings(environ)
+
     return {
+        **notifications,
         "KHIW_ENV": env,
         "TESTING": env == "testing",
         "SECRET_KEY": secret_key,
@@ -105,7 +105,6 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
         "TRUSTED_PROXIES": int(proxies),
-        "PERSONAL_DATA_DAYS": int(retention),
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_BOOKING": environ.get("RATELIMIT_BOOKING", "10 per minute;60 per hour"),
@@ -124,4 +123,67 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
+    }
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int, low: int, high: int, what: str) -> int:
+    raw = environ.get(name) or str(default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be {what} between {low} and {high}, not {raw!r}")
+    return int(raw)
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def _notification_settings(environ: Mapping[str, str]) -> dict:
+    """SMS and e-mail backends, the dispatcher, the scheduler and the personal-data purge."""
+    email = environ.get("EMAIL_BACKEND") or "console"
+    sms = environ.get("SMS_BACKEND") or "console"
+    if email not in {"console", "null", "smtp"}:
+        raise ConfigError(f"EMAIL_BACKEND must be console, null or smtp, not {email!r}")
+    if sms not in {"console", "null", "twilio"}:
+        raise ConfigError(f"SMS_BACKEND must be console, null or twilio, not {sms!r}")
+    if email == "smtp":
+        missing = [n for n in ("SMTP_HOST", "MAIL_FROM") if not environ.get(n)]
+        if missing:
+            raise ConfigError(f"EMAIL_BACKEND=smtp needs {' and '.join(missing)}")
+    if sms == "twilio":
+        missing = [n for n in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM") if not environ.get(n)]
+        if missing:
+            raise ConfigError(f"SMS_BACKEND=twilio needs {', '.join(missing)}")
+    starttls = _flag(environ.get("SMTP_STARTTLS"), True)
+    use_ssl = _flag(environ.get("SMTP_SSL"), False)
+    return {
+        "EMAIL_BACKEND": email,
+        "SMTP_HOST": environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _whole(environ, "SMTP_PORT", 465 if use_ssl else 587, 1, 65535, "a port"),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": starttls and not use_ssl,
+        "SMTP_SSL": use_ssl,
+        "MAIL_FROM": environ.get("MAIL_FROM", "Khiw <no-reply@localhost>"),
+        "SMS_BACKEND": sms,
+        "TWILIO_ACCOUNT_SID": environ.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": environ.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM": environ.get("TWILIO_FROM", ""),
+        "TWILIO_API_URL": environ.get("TWILIO_API_URL", ""),
+        "SMS_LINKS_ALLOWED": _flag(environ.get("SMS_LINKS_ALLOWED"), False),
+        "NOTIFY_MAX_ATTEMPTS": _whole(environ, "NOTIFY_MAX_ATTEMPTS", 8, 1, 50, "a number of attempts"),
+        "DISPATCH_LEASE_SECONDS": _seconds(environ, "DISPATCH_LEASE_SECONDS", 60),
+        "DISPATCH_POLL_SECONDS": _seconds(environ, "DISPATCH_POLL_SECONDS", 0.5),
+        "SCHEDULER_DISPATCHES": _flag(environ.get("SCHEDULER_DISPATCHES"), True),
+        "NEAR_TURN_CHECK_SECONDS": _whole(environ, "NEAR_TURN_CHECK_SECONDS", 20, 1, 3600, "a number of seconds"),
+        "REMINDER_HOUR": _whole(environ, "REMINDER_HOUR", 17, 0, 23, "an hour"),
+        "PERSONAL_DATA_RETENTION_DAYS": _whole(
+            environ, "PERSONAL_DATA_RETENTION_DAYS", 90, 1, 3650, "a number of days"
+        ),
     }

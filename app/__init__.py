@@ -48,9 +48,11 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.citizen import citizen
     from .web.errors import register_error_handlers
     from .web.security import register_security
+    from .web.webhooks import webhooks
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
+    app.register_blueprint(webhooks)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -1,9 +1,12 @@
-"""Command-line tasks: ``flask --app app seed-demo``, ``create-staff`` (and Flask-Migrate's ``db``)."""
+"""Command-line tasks: ``flask --app app seed-demo``, ``create-staff``, ``scheduler``, ``dispatcher``
+(and Flask-Migrate's ``db``)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import threading
 
 import click
 from flask import Flask, current_app
@@ -15,6 +18,8 @@ from app.domain.roles import Role
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(dispatcher_command)
 
 
 def _derived_secret(purpose: str, length: int = 16) -> str:
@@ -67,3 +72,37 @@ def create_staff_command(username: str, display_name: str, role: str, office_cod
         raise click.ClickException(f"{error.field or 'error'}: {error}") from None
     where = f" at {office.code}" if office else ""
     click.echo(f"created {staff.role} {staff.username}{where}")
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the one scheduler process: reminders, turn alerts, end of day, the PDPA purge, and
+    (unless SCHEDULER_DISPATCHES=false) delivering notifications. A second one waits."""
+    from app.jobs.schedule import run_scheduler
+
+    _log_to_stderr()
+    run_scheduler(current_app._get_current_object())
+
+
+@click.command("dispatcher")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def dispatcher_command(once: bool) -> None:
+    """Deliver the outbox's SMS and e-mail (run as many as you like, on any machines)."""
+    import signal
+
+    from app.jobs.dispatch import Dispatcher
+
+    _log_to_stderr()
+    dispatcher = Dispatcher(current_app._get_current_object())
+    if once:
+        click.echo(dispatcher.run_once())
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    dispatcher.run(stop)

@@ -16,3 +16,8 @@ def booking_status_url(base_url: str, token: str) -> str:
 def booking_qr_url(base_url: str, token: str) -> str:
     """A PNG of the QR code of the status page."""
     return f"{base_url.rstrip('/')}/api/v1/bookings/{token}/qr.png"
+
+
+def booking_survey_url(base_url: str, token: str) -> str:
+    """The Citizen Feedback survey of a finished visit."""
+    return f"{base_url.rstrip('/')}/b/{token}/survey"

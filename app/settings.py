@@ -34,6 +34,6 @@ class Settings:
             public_base_url=config["PUBLIC_BASE_URL"],
             id_hmac_key=config["ID_HMAC_KEY"],
             max_accuracy_m=config["GEOFENCE_MAX_ACCURACY_M"],
-            retention_days=config.get("PERSONAL_DATA_DAYS", 90),
+            retention_days=config.get("PERSONAL_DATA_RETENTION_DAYS", 90),
             clock=config.get("CLOCK") or system_clock,
         )

@@ -2,6 +2,7 @@
 
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
+from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
     ChannelCapacity,
@@ -14,6 +15,7 @@ from .office import (
 )
 from .quota import DailyQuota, SlotQuota
 from .staff import Kiosk, Staff, StaffToken
+from .survey import SurveyAnswer, SurveyResponse
 
 __all__ = [
     "Booking",
@@ -27,9 +29,13 @@ __all__ = [
     "DailyQuota",
     "Kiosk",
     "Office",
+    "OfficeNotificationSettings",
     "OpeningPeriod",
+    "OutboxMessage",
     "Service",
     "SlotQuota",
     "Staff",
     "StaffToken",
+    "SurveyAnswer",
+    "SurveyResponse",
 ]

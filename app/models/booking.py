@@ -81,6 +81,8 @@ class Booking(db.Model):
     nid_tail_bidx: Mapped[str | None] = mapped_column(String(64))
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
+    # The language the person booked in: later messages (turn alerts, the survey) use it.
+    locale: Mapped[str] = mapped_column(String(5), default="th", server_default="th")
     distance_m: Mapped[int | None] = mapped_column(Integer)  # mobile: how far away at booking
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad

@@ -28,6 +28,7 @@ from app.domain.status import NOT_YET_CALLED, Status
 from app.models import Booking, BookingEvent
 from app.settings import Settings
 
+from . import notifications
 from .capacity import give_back_place, take_place
 from .office_rules import catalogue, office_rules
 from .status import BookingRow, booking_columns, move_booking
@@ -88,10 +89,16 @@ class Person:
     nid_tail_bidx: str | None = None  # the ID's last 4 digits, keyed hash ("find my booking")
     phone: str | None = None
     email: str | None = None
+    locale: str = "th"  # the language messages to this person are written in
 
 
 def book(
-    request: BookingRequest, *, settings: Settings, idempotency_key: str | None = None, actor: str = "citizen"
+    request: BookingRequest,
+    *,
+    settings: Settings,
+    idempotency_key: str | None = None,
+    actor: str = "citizen",
+    locale: str = "th",
 ) -> BookingResult:
     """Book a web or mobile place.
 
@@ -115,6 +122,7 @@ def book(
         nid_tail_bidx=_nid_tail(request.national_id[-4:], settings) if request.national_id else None,
         phone=request.phone,
         email=request.email,
+        locale=locale,
     )
     try:
         view = place_ticket(office, service, placement, person, now=now, actor=actor, idempotency_hash=idem)
@@ -162,6 +170,7 @@ def place_ticket(
                 "nid_tail_bidx": person.nid_tail_bidx,
                 "phone_e164": person.phone,
                 "email": person.email,
+                "locale": person.locale,
                 "distance_m": placement.distance_m,
                 "idempotency_key": idempotency_hash,
                 "created_at": now,
@@ -188,6 +197,11 @@ def place_ticket(
             counter_id=None,
             created_at=now,
         )
+        # The confirmation is written with the booking: both commit, or neither does.
+        notifications.enqueue(
+            connection, row, notifications.Kind.BOOKED, now=now,
+            contact=notifications.Contact(person.phone, person.email, person.locale),
+        )  # fmt: skip
         # Counted before the commit, on the same connection: one checkout and one
         # transaction per booking (the count adds well under a millisecond to the lock).
         view = _view(row, now=now, office=office)
@@ -283,9 +297,10 @@ def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Book
     if booking.day < local_now(now).date():
         raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=booking.day.isoformat())
     row = _row_by_token(token)
-    with writing():
+    with writing() as connection:
         moved = move_booking(row, Status.CANCELLED, now=now, actor=actor)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
+        notifications.enqueue(connection, moved, notifications.Kind.CANCELLED, now=now)
     return _view(moved, now=now)
 
 

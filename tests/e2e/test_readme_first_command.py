@@ -90,6 +90,7 @@ def test_a_newcomer_lists_offices_reads_availability_and_books(demo):
             "channel": "web",
             "name": "สมชาย ใจดี",
             "national_id": "1101700230708",
+            "email": "somchai@example.org",
             "date": day,
             "slot": free[0]["start"],
         },
@@ -98,6 +99,13 @@ def test_a_newcomer_lists_offices_reads_availability_and_books(demo):
     assert booking.status_code == 201, booking.text
     assert booking.json()["number"] == "W001"
     assert _get(booking.json()["status_url"].replace("http://localhost:", "http://127.0.0.1:")).ok
+
+    # The scheduler runs beside the web server and prints the confirmation (console backend).
+    deadline = time.monotonic() + 30
+    while "--- email to s***@example.org (booked) ---" not in (tmp_path / "demo.log").read_text():
+        assert time.monotonic() < deadline, "the scheduler printed no confirmation e-mail"
+        time.sleep(0.2)
+    assert "somchai@example.org" not in (tmp_path / "demo.log").read_text()
 
     logins = (tmp_path / "logins.txt").read_text().splitlines()
     assert logins[0].startswith("staff: demo ") and any(line.startswith("kiosk: pa-sang ") for line in logins)

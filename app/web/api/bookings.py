@@ -27,7 +27,7 @@ def create_booking():
     if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
         raise InvalidField("Idempotency-Key", N_("Idempotency-Key must be 1–128 printable characters."))
     config = settings()
-    result = booking_service.book(request_, settings=config, idempotency_key=key)
+    result = booking_service.book(request_, settings=config, idempotency_key=key, locale=locale())
     response = jsonify(booking_json(result.booking, locale(), config.public_base_url))
     response.status_code = 200 if result.replayed else 201
     response.headers["Location"] = url_for("api.get_booking", token=result.booking.token)

@@ -1,0 +1,154 @@
+"""Delivering the outbox: claim due messages, render, send, record — and wake at once.
+
+A dispatcher sleeps until there may be work: on PostgreSQL it LISTENs for the NOTIFY an
+urgent message sends at commit (and still looks every few seconds for retries that came
+due); on SQLite it polls with a cheap read every ``DISPATCH_POLL_SECONDS`` (0.5 s), taking
+the write lock only when something is due. Either way a "your turn" message leaves within
+about a second of the clerk's call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+from collections.abc import Mapping
+
+from flask import Flask
+
+from app.extensions import db
+from app.services import outbox
+from app.services.notifications import WAKE_CHANNEL
+from app.settings import Settings
+from notifier.backends.base import DeliveryFailed, Outgoing
+from notifier.messages import URGENT_VALIDITY_SECONDS, Kind, render
+from notifier.registry import Backends, build_backends
+from notifier.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+#: PostgreSQL: how often to look anyway (retries that came due, leases that ended).
+LISTEN_FALLBACK_SECONDS = 1.0
+
+
+def status_callback_url(config: Mapping) -> str:
+    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}/webhooks/twilio/status"
+
+
+class Dispatcher:
+    """One dispatcher: ``run_once`` delivers what is due now; ``run`` keeps doing so."""
+
+    def __init__(self, app: Flask, backends: Backends | None = None, worker: str | None = None) -> None:
+        self.app = app
+        config = app.config
+        self.settings = Settings.from_config(config)
+        self.backends = backends or build_backends(config, status_callback_url(config))
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
+        self.policy = RetryPolicy(max_attempts=config["NOTIFY_MAX_ATTEMPTS"])
+        self.lease = config["DISPATCH_LEASE_SECONDS"]
+        self.poll = config["DISPATCH_POLL_SECONDS"]
+        self.links_allowed = config["SMS_LINKS_ALLOWED"]
+        self.rng = random.Random()
+
+    def run_once(self) -> dict[str, int]:
+        """Deliver every message due now (in batches); return counts by outcome."""
+        results: dict[str, int] = {}
+        with self.app.app_context():
+            try:
+                while True:
+                    now = self.settings.now()
+                    batch = outbox.claim(
+                        self.worker, now=now, lease_seconds=self.lease, limit=BATCH,
+                        max_attempts=self.policy.max_attempts,
+                    )  # fmt: skip
+                    db.session.remove()
+                    if not batch:
+                        break
+                    for message in batch:
+                        outcome = self._deliver(message)
+                        results[outcome] = results.get(outcome, 0) + 1
+            finally:
+                db.session.remove()
+        if results:
+            log.info("dispatcher %s: %s", self.worker, results)
+        return results
+
+    def _deliver(self, message: outbox.Claimed) -> str:
+        facts = message.render_facts(self.settings.public_base_url)
+        rendered = render(facts, message.channel, links_allowed=self.links_allowed)
+        urgent = message.kind in (Kind.CALLED, Kind.TURN_NEAR)
+        outgoing = Outgoing(
+            key=message.key,
+            channel=message.channel,
+            to=message.recipient or "",
+            text=rendered.text,
+            subject=rendered.subject,
+            html=rendered.html,
+            validity_seconds=URGENT_VALIDITY_SECONDS if urgent else None,
+            tag=message.kind,
+        )
+        backend = self.backends.for_channel(message.channel)
+        try:
+            sent = backend.send(outgoing)
+        except DeliveryFailed as failure:
+            status = outbox.record_failure(
+                message, self.worker, failure, now=self.settings.now(), policy=self.policy, rng=self.rng
+            )
+            log.warning("message %s (%s by %s) failed: %s → %s", message.id, message.kind, message.channel,
+                        failure.code or failure.reason, status)  # fmt: skip
+            return "retry" if status == "pending" else status
+        except Exception:
+            # A bug in a backend must not stop the others: treat it as passing, retry later.
+            log.exception("message %s: the %s backend failed unexpectedly", message.id, backend.name)
+            outbox.record_failure(
+                message, self.worker, DeliveryFailed("unexpected error", permanent=False),
+                now=self.settings.now(), policy=self.policy, rng=self.rng,
+            )  # fmt: skip
+            return "retry"
+        finally:
+            db.session.remove()
+        outbox.record_sent(message, self.worker, provider_id=sent.provider_id, status=sent.status,
+                           now=self.settings.now())  # fmt: skip
+        db.session.remove()
+        return "sent"
+
+    def run(self, stop: threading.Event) -> None:
+        """Deliver until ``stop`` is set, waking on NOTIFY (PostgreSQL) or a short poll (SQLite)."""
+        with self.app.app_context():
+            url = db.engine.url
+        if url.get_backend_name() == "postgresql":
+            self._run_listening(stop, url)
+        else:
+            self._run_polling(stop)
+
+    def _run_polling(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            with self.app.app_context():
+                try:
+                    due = outbox.has_due(self.settings.now())
+                finally:
+                    db.session.remove()
+            if due:
+                self.run_once()
+            else:
+                stop.wait(self.poll)
+
+    def _run_listening(self, stop: threading.Event, url) -> None:
+        import psycopg
+
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not stop.is_set():
+            try:
+                with psycopg.connect(dsn, autocommit=True) as listener:
+                    listener.execute(f"LISTEN {WAKE_CHANNEL}")
+                    while not stop.is_set():
+                        self.run_once()
+                        # Wakes on the first NOTIFY (or after the fallback interval).
+                        for _ in listener.notifies(timeout=LISTEN_FALLBACK_SECONDS, stop_after=1):
+                            pass
+            except psycopg.OperationalError:
+                log.warning("dispatcher %s: lost the database connection; retrying", self.worker)
+                stop.wait(1.0)

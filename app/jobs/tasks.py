@@ -1,0 +1,48 @@
+"""The scheduler's job functions: each builds nothing, decides nothing, and may run twice.
+
+Each takes the app (the scheduler process builds it once), runs one service inside an app
+context and logs a count — never a name, phone, e-mail or token.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from app.extensions import db
+from app.services import day_end, notifications, retention
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _run(app: Flask, job_id: str, work) -> object:
+    with app.app_context():
+        try:
+            result = work(Settings.from_config(app.config).now())
+        finally:
+            db.session.remove()
+    log.info("job %s ran: %s", job_id, result)
+    return result
+
+
+def day_before_reminders(app: Flask):
+    return _run(app, "day_before_reminders", lambda now: notifications.send_day_before_reminders(now=now))
+
+
+def near_turn_checks(app: Flask):
+    return _run(app, "near_turn_checks", lambda now: notifications.check_near_turns(now=now))
+
+
+def expire_no_shows(app: Flask):
+    return _run(app, "expire_no_shows", lambda now: day_end.expire_no_shows(now=now))
+
+
+def close_day(app: Flask):
+    return _run(app, "close_day", lambda now: day_end.close_day(now=now))
+
+
+def purge_personal_data(app: Flask):
+    days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
+    return _run(app, "purge_personal_data", lambda now: retention.purge_personal_data(now=now, retention_days=days))

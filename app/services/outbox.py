@@ -1,0 +1,181 @@
+"""The dispatcher's database work: claim due messages, record what the provider said.
+
+A claim is one short transaction: ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)``
+on PostgreSQL (several dispatchers never take the same row), and the same statement in an
+IMMEDIATE transaction on SQLite (one writer at a time). A claimed row is ``sending`` with a
+lease: if its dispatcher dies, the row is due again once the lease ends. Sending happens
+outside any transaction; each result is recorded at once, in its own short transaction, so
+a crash re-sends at most the messages in flight, never one recorded as sent.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+
+from app.links import booking_status_url, booking_survey_url
+from app.models import Booking, OutboxMessage
+from notifier.backends.base import EMAIL, SMS, DeliveryFailed
+from notifier.backends.sms_twilio import is_permanent
+from notifier.messages import Facts
+from notifier.retry import RetryPolicy
+
+from .notifications import insert_messages
+from .transactions import reading, writing
+
+_outbox = OutboxMessage.__table__
+_bookings = Booking.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    key: str
+    kind: str
+    channel: str
+    recipient: str | None
+    facts: dict
+    attempts: int
+    booking_id: int | None
+    urgent: bool
+
+    def render_facts(self, base_url: str) -> Facts:
+        token = self.facts.get("token")
+        links = (
+            {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token)}
+            if token
+            else {}
+        )
+        return Facts.from_json({**self.facts, **links})
+
+
+_o = _outbox.c
+_RETURNED = (_o.id, _o.key, _o.kind, _o.channel, _o.recipient, _o.facts, _o.attempts, _o.booking_id, _o.urgent)
+
+
+def _due(now: datetime):
+    return or_(
+        and_(_o.status == "pending", _o.next_attempt_at <= now), and_(_o.status == "sending", _o.locked_until < now)
+    )
+
+
+def has_due(now: datetime) -> bool:
+    """A cheap read: is anything due? (SQLite dispatchers poll with it, taking no write lock.)"""
+    return reading().execute(select(_o.id).where(_due(now)).limit(1)).first() is not None
+
+
+def claim(worker: str, *, now: datetime, lease_seconds: float, limit: int, max_attempts: int) -> list[Claimed]:
+    """Take up to ``limit`` due messages for ``worker``, the urgent first."""
+    with writing() as connection:
+        # A row whose dispatchers kept dying while sending it is a dead letter, not a loop.
+        connection.execute(
+            update(_outbox)
+            .where(_o.status == "sending", _o.locked_until < now, _o.attempts >= max_attempts)
+            .values(status="dead", last_error="its dispatcher stopped while sending it, too many times")
+        )
+        due = (
+            select(_o.id)
+            .where(_due(now), _o.attempts < max_attempts)
+            .order_by(_o.urgent.desc(), _o.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = connection.execute(
+            update(_outbox)
+            .where(_o.id.in_(due.scalar_subquery()))
+            .values(
+                status="sending",
+                attempts=_o.attempts + 1,
+                locked_until=now + timedelta(seconds=lease_seconds),
+                claimed_by=worker,
+            )
+            .returning(*_RETURNED)
+        ).all()
+    claimed = [Claimed(*row) for row in rows]
+    claimed.sort(key=lambda c: (not c.urgent, c.id))
+    return claimed
+
+
+def record_sent(message: Claimed, worker: str, *, provider_id: str, status: str, now: datetime) -> None:
+    with writing() as connection:
+        connection.execute(
+            update(_outbox)
+            .where(_o.id == message.id, _o.claimed_by == worker, _o.status == "sending")
+            .values(status="sent", provider_id=provider_id[:120], provider_status=status, sent_at=now,
+                    locked_until=None, last_error=None)
+        )  # fmt: skip
+
+
+def record_failure(
+    message: Claimed,
+    worker: str,
+    failure: DeliveryFailed,
+    *,
+    now: datetime,
+    policy: RetryPolicy,
+    rng: random.Random,
+) -> str:
+    """Retry later, or dead-letter; a permanent SMS failure falls back to e-mail. Returns the new status."""
+    dead = policy.gives_up(message.attempts, failure.permanent)
+    error = f"{failure.code or ''} {failure.reason}".strip()[:500]
+    with writing() as connection:
+        if dead:
+            values = {"status": "dead", "locked_until": None, "last_error": error}
+        else:
+            delay = policy.delay(message.attempts, rng)
+            values = {"status": "pending", "locked_until": None, "last_error": error,
+                      "next_attempt_at": now + timedelta(seconds=delay)}  # fmt: skip
+        moved = connection.execute(
+            update(_outbox).where(_o.id == message.id, _o.claimed_by == worker, _o.status == "sending").values(**values)
+        ).rowcount
+        if moved and failure.permanent and message.channel == SMS:
+            _fall_back_to_email(connection, message.booking_id, message.key, message.facts, now=now)
+    return values["status"] if moved else "lost"
+
+
+def _fall_back_to_email(connection, booking_id: int | None, key: str, facts: dict, *, now: datetime) -> int:
+    if booking_id is None:
+        return 0
+    email = connection.execute(select(_bookings.c.email).where(_bookings.c.id == booking_id)).scalar()
+    if not email:
+        return 0
+    kind = facts.get("kind", "")
+    return insert_messages(
+        connection,
+        [{"key": f"{key}:email-fallback", "booking_id": booking_id, "kind": kind, "channel": EMAIL,
+          "recipient": email, "facts": facts, "urgent": kind in ("called", "turn_near"), "status": "pending",
+          "attempts": 0, "next_attempt_at": now, "created_at": now}],
+    )  # fmt: skip
+
+
+#: Twilio's final statuses that mean the SMS did not reach the phone.
+_UNDELIVERED = {"failed", "undelivered"}
+
+
+def record_delivery_status(provider_id: str, status: str, error_code: str | None, *, now: datetime) -> bool:
+    """A provider's delivery receipt (Twilio's status callback). Returns False for an unknown id.
+
+    An SMS the network could not deliver to this phone falls back to e-mail."""
+    code = int(error_code) if error_code and error_code.isdigit() else None
+    with writing() as connection:
+        found = connection.execute(
+            select(_o.id, _o.key, _o.booking_id, _o.facts, _o.channel).where(_o.provider_id == provider_id)
+        ).first()
+        if found is None:
+            return False
+        values = {"provider_status": status[:20]}
+        if code:
+            values["last_error"] = f"{code} delivery {status}"
+        connection.execute(update(_outbox).where(_o.id == found.id).values(**values))
+        if status in _UNDELIVERED and found.channel == SMS and is_permanent(code):
+            _fall_back_to_email(connection, found.booking_id, found.key, found.facts, now=now)
+    return True
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages are in each status (for the CLI and monitoring)."""
+    rows = reading().execute(select(_o.status, func.count()).group_by(_o.status)).all()
+    return {status: count for status, count in rows}

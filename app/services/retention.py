@@ -1,0 +1,65 @@
+"""PDPA retention: personal data is erased once it is no longer needed (s.37(3)).
+
+After ``PERSONAL_DATA_RETENTION_DAYS`` (default 90) past a booking's day, its name, phone,
+e-mail, national-ID hash and mask are erased, and so are the outbox's recipients and links
+and the survey's free-text suggestions. The counts reports are made of stay: bookings keep
+their office, service, channel, day, number and status; survey ratings stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from app.domain.calendar import local_now
+from app.models import Booking, OutboxMessage, SurveyResponse
+
+from .transactions import writing
+
+_bookings = Booking.__table__
+_outbox = OutboxMessage.__table__
+_surveys = SurveyResponse.__table__
+
+
+@dataclass(frozen=True)
+class Purged:
+    bookings: int
+    messages: int
+    suggestions: int
+
+
+def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
+    cutoff = local_now(now).date() - timedelta(days=retention_days)
+    b, o, s = _bookings.c, _outbox.c, _surveys.c
+    with writing() as connection:
+        old = select(b.id).where(b.day < cutoff).scalar_subquery()
+        bookings = connection.execute(
+            update(_bookings)
+            .where(
+                b.day < cutoff,
+                or_(b.name.is_not(None), b.nid_bidx.is_not(None), b.nid_masked.is_not(None),
+                    b.phone_e164.is_not(None), b.email.is_not(None), b.idempotency_key.is_not(None)),
+            )
+            .values(name=None, nid_bidx=None, nid_masked=None, phone_e164=None, email=None, idempotency_key=None)
+        ).rowcount  # fmt: skip
+        messages = connection.execute(
+            update(_outbox)
+            .where(
+                o.recipient.is_not(None),
+                o.status.in_(("sent", "dead")),
+                or_(o.booking_id.in_(old), o.created_at < _midnight(cutoff)),
+            )
+            .values(recipient=None, facts={"erased": True})
+        ).rowcount
+        suggestions = connection.execute(
+            update(_surveys).where(s.day < cutoff, s.suggestion.is_not(None)).values(suggestion=None)
+        ).rowcount
+    return Purged(bookings, messages, suggestions)
+
+
+def _midnight(day) -> datetime:
+    from app.domain.calendar import to_utc
+
+    return to_utc(day, datetime.min.time())

@@ -1,0 +1,54 @@
+"""The Citizen Feedback survey page of a visit (``/b/<token>/survey``): the invitation's link,
+the status page and the ticket's QR lead here. One response per visit; Thai or English."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext
+
+from app.domain import survey as rules
+from app.domain.errors import InvalidField, InvalidRequest
+from app.services import survey as survey_service
+
+from ..context import booking_rate, locale, lookup_rate, now
+from ..errors import translate
+from . import citizen
+
+
+def _page(state, *, status: int = 200, error: str | None = None, form=None):
+    page = render_template(
+        "citizen/survey.html",
+        state=state,
+        questions=rules.QUESTIONS,
+        groups=rules.GROUPS,
+        group_labels=rules.GROUP_LABELS,
+        ratings=rules.RATINGS,
+        rating_labels=rules.RATING_LABELS,
+        respondent_options=rules.RESPONDENT_OPTIONS,
+        respondent_labels=rules.RESPONDENT_LABELS,
+        error=error,
+        form=form or {},
+        locale=locale(),
+    )
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@citizen.get("/b/<token>/survey")
+@lookup_rate
+def survey_form(token: str):
+    return _page(survey_service.survey_state(token))
+
+
+@citizen.post("/b/<token>/survey")
+@booking_rate
+def survey_submit(token: str):
+    form = request.form
+    answers = {q.id: form[f"q_{q.id}"] for q in rules.QUESTIONS if form.get(f"q_{q.id}")}
+    respondent = {name: form.get(name) for name in rules.RESPONDENT_OPTIONS if form.get(name)}
+    try:
+        submission = rules.read_submission(answers, form.get("suggestion"), respondent)
+    except (InvalidField, InvalidRequest) as error:
+        return _page(survey_service.survey_state(token), status=400, error=translate(error), form=form)
+    state = survey_service.answer_survey(token, submission, now=now())
+    return render_template("citizen/survey_done.html", state=state, locale=locale(),
+                           message=gettext("Thank you! Your answers help the office improve."))  # fmt: skip

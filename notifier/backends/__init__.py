@@ -1,0 +1,1 @@
+"""Delivery backends, one interface (``base.Backend``); chosen by name in ``notifier.registry``."""

@@ -1,0 +1,286 @@
+"""What Khiw tells a citizen, in Thai or English, as an SMS or an e-mail.
+
+The outbox keeps the plain facts of each message (``Facts``, as JSON) and renders them
+when it sends, so a message that waits for a retry still reads the same. SMS in Thai are
+written to fit one UCS-2 segment (70 characters): each SMS has wordings from the richest
+to the shortest, and the first that fits is sent. Thai operators block unregistered links
+in SMS (NBTC, 2025): unless ``links_allowed``, an SMS carries no link and points to the
+e-mail or the QR code on the ticket instead. E-mails have a plain-text part and a simple
+HTML part with no external images.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, fields
+from datetime import date, time
+from enum import StrEnum
+
+from .backends.base import EMAIL, SMS
+from .dates import thai_date
+from .sms import shortest_fit
+
+
+class Kind(StrEnum):
+    BOOKED = "booked"
+    REMINDER = "reminder"
+    TURN_NEAR = "turn_near"
+    CALLED = "called"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    SURVEY = "survey"
+
+
+#: Messages about the queue moving right now: sent first, within seconds, and useless later.
+URGENT = frozenset({Kind.TURN_NEAR, Kind.CALLED})
+#: How long an SMS provider may hold an urgent message before dropping it.
+URGENT_VALIDITY_SECONDS = 300
+
+
+def channels_for(kind: Kind, *, phone: bool, email: bool) -> tuple[str, ...]:
+    """Which channel carries a message: a turn alert goes where it is read at once (SMS);
+    everything else by e-mail when the person gave one (it can carry links), else SMS."""
+    if kind in URGENT:
+        return (SMS,) if phone else ((EMAIL,) if email else ())
+    return (EMAIL,) if email else ((SMS,) if phone else ())
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a message may say, as plain values (kept as JSON in the outbox)."""
+
+    kind: str
+    locale: str
+    number: str
+    office_th: str
+    office_en: str
+    service_th: str
+    service_en: str
+    day: str  # ISO date
+    slot_start: str | None = None  # HH:MM
+    slot_end: str | None = None
+    counter_th: str | None = None
+    counter_en: str | None = None
+    people_ahead: int | None = None
+    estimated_at: str | None = None  # HH:MM, Bangkok
+    status_url: str | None = None
+    survey_url: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Facts:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def _pick(self, thai: str | None, english: str | None) -> str:
+        return (english if self.locale == "en" else thai) or ""
+
+    @property
+    def office(self) -> str:
+        return self._pick(self.office_th, self.office_en)
+
+    @property
+    def service(self) -> str:
+        return self._pick(self.service_th, self.service_en)
+
+    @property
+    def counter(self) -> str:
+        return self._pick(self.counter_th, self.counter_en)
+
+    @property
+    def date(self) -> date:
+        return date.fromisoformat(self.day)
+
+    def window(self) -> str:
+        if self.slot_start and self.slot_end:
+            return f"{self.slot_start}–{self.slot_end}"
+        return self.slot_start or ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str | None = None
+
+
+def render(facts: Facts, channel: str, *, links_allowed: bool = False) -> Rendered:
+    """The message for ``channel`` in the citizen's language."""
+    if channel == SMS:
+        return Rendered("", _sms(facts, links_allowed))
+    subject, paragraphs, link = _email(facts)
+    return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
+
+
+# --- SMS ------------------------------------------------------------------------------
+
+
+def _sms(f: Facts, links_allowed: bool) -> str:
+    th = f.locale != "en"
+    day_short = thai_date(f.date, "short", f.locale)
+    when = " ".join(p for p in (day_short, f.slot_start or "") if p)
+    link = f.status_url if links_allowed and f.status_url else ""
+    kind = Kind(f.kind)
+    if kind is Kind.BOOKED:
+        variants = (
+            [f"จองคิว {f.number} แล้ว {when} {f.office}", f"จองคิว {f.number} แล้ว {when}"]
+            if th
+            else [
+                f"Khiw: booked {f.number}, {when}, {f.office}. Bring your ID card.",
+                f"Khiw: booked {f.number}, {when}",
+            ]
+        )
+    elif kind is Kind.REMINDER:
+        variants = (
+            [f"พรุ่งนี้ {when} คิว {f.number} {f.office}", f"พรุ่งนี้ {when} คิว {f.number}"]
+            if th
+            else [
+                f"Khiw: tomorrow {when}, {f.number} at {f.office}. Bring your ID card.",
+                f"Khiw: tomorrow {when}, {f.number}",
+            ]
+        )
+    elif kind is Kind.TURN_NEAR:
+        ahead = f.people_ahead or 0
+        if ahead == 0:
+            variants = (
+                [f"คิวถัดไปคือ {f.number} กรุณารอใกล้ช่องบริการ {f.office}", f"คิวถัดไปคือ {f.number} กรุณารอใกล้ช่องบริการ"]
+                if th
+                else [f"Khiw: {f.number} is next. Please come near the counters."]
+            )
+        else:
+            variants = (
+                [f"อีก {ahead} คิวจะถึงคิว {f.number} กรุณารอใกล้ช่องบริการ", f"อีก {ahead} คิวถึงคิว {f.number}"]
+                if th
+                else [f"Khiw: {ahead} ahead of {f.number}. Please come near the counters."]
+            )
+        link = ""  # a turn alert is read in passing; the link is in the e-mail and the QR
+    elif kind is Kind.CALLED:
+        variants = (
+            [f"ถึงคิว {f.number} แล้ว เชิญที่{f.counter} {f.office}", f"ถึงคิว {f.number} แล้ว เชิญที่{f.counter}"]
+            if th
+            else [f"Khiw: your turn, {f.number} → {f.counter}"]
+        )
+        link = ""
+    elif kind is Kind.NO_SHOW:
+        variants = (
+            [f"คิว {f.number} ถูกข้ามเพราะไม่มาตามเรียก ติดต่อเจ้าหน้าที่ได้ที่{f.office}",
+             f"คิว {f.number} ถูกข้ามเพราะไม่มาตามเรียก"]
+            if th
+            else [f"Khiw: {f.number} was missed (not at the counter when called). Please ask the staff."]
+        )  # fmt: skip
+    elif kind is Kind.CANCELLED:
+        variants = (
+            [f"ยกเลิกคิว {f.number} วันที่ {day_short} แล้ว {f.office}", f"ยกเลิกคิว {f.number} วันที่ {day_short} แล้ว"]
+            if th
+            else [f"Khiw: {f.number} on {day_short} is cancelled."]
+        )
+    else:  # survey
+        link = f.survey_url if links_allowed and f.survey_url else ""
+        variants = (
+            ["ขอบคุณที่ใช้บริการ โปรดประเมินความพึงพอใจ" if link else
+             "ขอบคุณที่ใช้บริการ ประเมินความพึงพอใจได้ที่ QR บนบัตรคิว"]
+            if th
+            else ["Khiw: thank you. Please tell us how it went" + (":" if link else " (QR on your ticket).")]
+        )  # fmt: skip
+    text = shortest_fit(variants)
+    return f"{text} {link}" if link else text
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
+    """Subject, paragraphs and an optional (label, address) link."""
+    th = f.locale != "en"
+    day = thai_date(f.date, "full", f.locale)
+    window = f.window()
+    status = (("ดูสถานะคิว" if th else "See your booking"), f.status_url) if f.status_url else None
+    details = [
+        (f"หมายเลขคิว: {f.number}" if th else f"Number: {f.number}"),
+        (f"สำนักงาน: {f.office}" if th else f"Office: {f.office}"),
+        (f"บริการ: {f.service}" if th else f"Service: {f.service}"),
+        (f"วันที่: {day}" if th else f"Date: {day}"),
+    ]
+    if window:
+        details.append(f"ช่วงเวลา: {window} น." if th else f"Time: {window}")
+    kind = Kind(f.kind)
+    bring = (
+        "โปรดนำบัตรประจำตัวประชาชนและเอกสารของบริการที่จองมาด้วย เมื่อถึงสำนักงานให้สแกน QR ที่ตู้รับบัตรคิวเพื่อยืนยันว่ามาถึงแล้ว"
+        if th
+        else "Please bring your national ID card and the papers your service needs. "
+        "On arrival, scan the QR code at the kiosk to join the queue."
+    )
+    if kind is Kind.BOOKED:
+        subject = f"ยืนยันการจองคิว {f.number} — {f.office}" if th else f"Your booking {f.number} — {f.office}"
+        intro = "การจองคิวของท่านเรียบร้อยแล้ว" if th else "Your place is booked."
+        return subject, [intro, "\n".join(details), bring], status
+    if kind is Kind.REMINDER:
+        subject = f"พรุ่งนี้: คิว {f.number} — {f.office}" if th else f"Tomorrow: {f.number} — {f.office}"
+        intro = "แจ้งเตือนล่วงหน้า 1 วัน ท่านมีนัดรับบริการพรุ่งนี้" if th else "A reminder: your visit is tomorrow."
+        return subject, [intro, "\n".join(details), bring], status
+    if kind is Kind.TURN_NEAR:
+        ahead = f.people_ahead or 0
+        subject = f"อีก {ahead} คิวจะถึงคิว {f.number}" if th else f"{ahead} ahead of {f.number}"
+        body = (
+            f"อีก {ahead} คิวจะถึงคิวของท่าน ({f.number}) โปรดมารอใกล้ช่องบริการที่{f.office}"
+            if th
+            else f"{ahead} people are ahead of you ({f.number}). Please come near the counters at {f.office}."
+        )
+        if f.estimated_at:
+            body += f" คาดว่าจะถึงคิวประมาณ {f.estimated_at} น." if th else f" Expected around {f.estimated_at}."
+        return subject, [body], status
+    if kind is Kind.CALLED:
+        subject = f"ถึงคิว {f.number} แล้ว — {f.counter}" if th else f"Your turn: {f.number} → {f.counter}"
+        body = (
+            f"ถึงคิวของท่านแล้ว ({f.number}) เชิญที่{f.counter} {f.office}"
+            if th
+            else f"It is your turn ({f.number}): please go to {f.counter}, {f.office}."
+        )
+        return subject, [body], None
+    if kind is Kind.NO_SHOW:
+        subject = f"คิว {f.number} ถูกข้าม" if th else f"{f.number} was missed"
+        body = (
+            "คิวของท่านถูกข้ามเพราะไม่มีผู้มารับบริการเมื่อเรียกคิว หรือไม่ได้มาตามนัด หากยังต้องการรับบริการ โปรดติดต่อเจ้าหน้าที่หรือจองคิวใหม่"
+            if th
+            else "Your number was missed: nobody answered the call, or the visit did not take place. "
+            "If you still need the service, please ask the staff or book again."
+        )
+        return subject, [body, "\n".join(details)], status
+    if kind is Kind.CANCELLED:
+        subject = f"ยกเลิกคิว {f.number} แล้ว" if th else f"{f.number} is cancelled"
+        body = "การจองคิวนี้ถูกยกเลิกแล้ว" if th else "This booking is cancelled."
+        return subject, [body, "\n".join(details)], status
+    subject = f"ขอบคุณที่ใช้บริการ {f.office}" if th else f"Thank you for visiting {f.office}"
+    body = (
+        "โปรดสละเวลาไม่ถึง 2 นาที ประเมินความพึงพอใจต่อการให้บริการ เพื่อให้เรานำไปปรับปรุงบริการ"
+        if th
+        else "Please take two minutes to tell us how it went, so we can improve the service."
+    )
+    survey = (("ทำแบบประเมิน" if th else "Answer the survey"), f.survey_url) if f.survey_url else None
+    return subject, [body], survey
+
+
+def _plain(paragraphs: list[str], link: tuple[str, str] | None) -> str:
+    parts = list(paragraphs)
+    if link:
+        parts.append(f"{link[0]}: {link[1]}")
+    parts.append("Khiw (คิว)")
+    return "\n\n".join(parts) + "\n"
+
+
+def _html(subject: str, paragraphs: list[str], link: tuple[str, str] | None, locale: str) -> str:
+    body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    if link:
+        body += f'<p><a href="{html.escape(link[1], quote=True)}">{html.escape(link[0])}</a></p>'
+    return (
+        f'<!DOCTYPE html><html lang="{"en" if locale == "en" else "th"}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head>"
+        f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5">{body}'
+        '<p style="color:#555">Khiw (คิว)</p></body></html>'
+    )
+
+
+def hhmm(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
