@@ -84,6 +84,17 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
     if not proxies.isdigit():
         raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
 
+    printer = environ.get("TICKET_PRINTER", "none")
+    try:
+        from kiosk.printers import PrinterConfig
+
+        PrinterConfig.parse(printer)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    paper = environ.get("TICKET_PAPER_MM", "80")
+    if paper not in ("58", "80"):
+        raise ConfigError("TICKET_PAPER_MM must be 58 or 80 (the kiosk printer's paper width)")
+
     return {
         "KHIW_ENV": env,
         "TESTING": env == "testing",
@@ -110,5 +121,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "TICKET_PRINTER": printer,
+        "TICKET_PAPER_MM": int(paper),
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
     }

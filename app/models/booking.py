@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.channels import Channel
+from app.domain.queue import Priority
 from app.domain.status import ACTIVE, Status
 from app.extensions import db
 
@@ -56,9 +57,12 @@ class Booking(db.Model):
             sqlite_where=_ACTIVE_SQL,
         ),
         Index("ix_bookings_queue", "office_id", "day", "channel", "status"),
+        Index("ix_bookings_board", "office_id", "day", "called_at"),
         CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
         CheckConstraint(f"channel IN {CHANNELS_SQL}", name="channel_known"),
         CheckConstraint("seq >= 1", name="seq_positive"),
+        CheckConstraint(f"priority IS NULL OR priority IN {sql_in_list(Priority)}", name="priority_known"),
+        CheckConstraint("recalls >= 0", name="recalls_nonnegative"),
         CheckConstraint("channel <> 'web' OR slot_start IS NOT NULL", name="web_has_slot"),
     )
 
@@ -81,6 +85,15 @@ class Booking(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     distance_m: Mapped[int | None] = mapped_column(Integer)  # mobile: how far away at booking
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    # Who goes first within a channel: a priority group (app.domain.queue.PRIORITY_GROUPS),
+    # when the person arrived (checked in; a walk-in at issue), when last called, how often.
+    priority: Mapped[str | None] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The last four digits of the national ID as a keyed hash, so a person who booked can
+    # check in at the kiosk with their number and those digits (the ID itself is never kept).
+    nid_tail_bidx: Mapped[str | None] = mapped_column(String(64))
     # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad
     # connection gets the same booking back instead of "already booked".
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
