@@ -89,6 +89,6 @@ def _reason(error: Exception) -> str:
     text = str(error).lower()
     if "paper" in text:
         return "out of paper"
-    if isinstance(error, TimeoutError | ConnectionError | OSError):
+    if isinstance(error, TimeoutError | ConnectionError | OSError) or type(error).__name__ == "DeviceNotFoundError":
         return "printer offline"
     return "printer error"

@@ -4,17 +4,32 @@ the waiting order, recalls and transfers, and the display board."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import secrets
+from datetime import UTC, datetime
 
 import pytest
 
 from app.extensions import db
-from app.models import Booking, Office
-from app.services import auth
+from app.models import Booking, Office, Staff, StaffToken
 from app.services.auth import register_kiosk
 from app.services.office_rules import office_rules
 from tests.factories import bangkok, make_office, mobile_booking, web_booking
 
 KEY = "front-door-key-123"
+
+
+def add_clerk(username: str, office_id: int, role: str = "clerk") -> dict:
+    """A staff member with a bearer token, written directly (hashing a password per test
+    would cost a second; signing in is tested in test_cli.py)."""
+    token = secrets.token_urlsafe(16)
+    staff = Staff(username=username, password_hash="-", display_name=username, role=role, office_id=office_id)
+    db.session.add(staff)
+    db.session.flush()
+    db.session.add(StaffToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), staff_id=staff.id,
+                              expires_at=datetime(2100, 1, 1, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -26,16 +41,10 @@ def floor(app, client):
     register_kiosk(other, "Other door", "other-office-key-456")
     db.session.commit()
     rules, other_rules = office_rules(office.code), office_rules(other.code)
-    auth.create_staff("clerk1", "correct horse battery", display_name="Clerk", role="clerk", office=rules)
-    auth.create_staff("clerk9", "correct horse battery", display_name="Other", role="clerk", office=other_rules)
-
-    def token(username):
-        body = {"username": username, "password": "correct horse battery"}
-        return {"Authorization": "Bearer " + client.post("/api/v1/auth/token", json=body).json["token"]}
-
     counters = {c.number: c.id for c in rules.counters}
-    return {"office": office, "other": other, "clerk": token("clerk1"), "stranger": token("clerk9"),
-            "counters": counters, "other_counter": other_rules.counters[0].id}  # fmt: skip
+    return {"office": office, "other": other, "clerk": add_clerk("clerk1", office.id),
+            "stranger": add_clerk("clerk9", other.id), "counters": counters,
+            "other_counter": other_rules.counters[0].id}  # fmt: skip
 
 
 def ticket(client, office, service="id-card", key=KEY, **body):
@@ -349,3 +358,30 @@ def test_the_board_shows_who_goes_where_without_names_or_tokens_and_answers_304_
 
 def test_an_unknown_office_has_no_board(client):
     assert client.get("/api/v1/offices/nowhere/board").status_code == 404
+
+
+def test_the_database_counts_people_ahead_as_the_domain_orders_with_priority_and_arrival(client, floor, clock):
+    from datetime import time
+
+    from app.domain.channels import Channel
+    from app.domain.queue import QueueEntry, people_ahead
+
+    clock.set(bangkok(2026, 11, 23, 8, 0))
+    code = floor["office"].code
+    windows = ["09:00", "08:30", "09:00", "08:30", "09:00"]
+    made = [client.post("/api/v1/bookings", json=web_booking(code, date="2026-11-23", slot=w, serial=i)).json
+            for i, w in enumerate(windows)]  # fmt: skip
+    for minute, index in enumerate([2, 0, 3]):  # some arrive, in this order; the others not yet
+        clock.set(bangkok(2026, 11, 23, 8, 31 + minute))
+        check_in(client, floor["office"], made[index]["token"])
+    db.session.query(Booking).filter_by(token=made[4]["token"]).update({"priority": "pregnant"})
+    db.session.commit()
+    rows = {b.token: b for b in db.session.query(Booking)}
+
+    def entry(m):
+        row = rows[m["token"]]
+        return QueueEntry(Channel.WEB, row.seq, time.fromisoformat(m["slot_start"]), row.priority, row.checked_in_at)
+
+    for m in made:
+        expected = people_ahead(entry(m), [entry(o) for o in made if o is not m])
+        assert client.get(f"/api/v1/bookings/{m['token']}").json["people_ahead"] == expected, m["number"]
