@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings_from_env
 
-from .extensions import babel, db, limiter, migrate
+from .extensions import babel, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -38,6 +38,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         _tune_engine(db.engine)
 
@@ -45,10 +46,16 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .cli import register_cli
     from .web.api import api
     from .web.citizen import citizen
+    from .web.counter import counter
+    from .web.display import display
     from .web.errors import register_error_handlers
+    from .web.kiosk import kiosk
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
+    app.register_blueprint(kiosk)
+    app.register_blueprint(counter)
+    app.register_blueprint(display)
     register_error_handlers(app)
     register_cli(app)
     return app

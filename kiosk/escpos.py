@@ -17,7 +17,7 @@ QR_SIZE = {384: 6, 576: 8}
 
 def ticket_escpos(picture: TicketPicture) -> bytes:
     printer = Dummy()
-    printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})["pixel"] = picture.width
+    printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})["pixels"] = picture.width
     printer.hw("INIT")
     for part in picture.parts:
         if isinstance(part, Qr):

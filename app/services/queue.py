@@ -360,3 +360,39 @@ def board(code: str, *, now: datetime) -> Board:
     result = Board(office, calling, recent, waiting, version)
     board_cache.keep(key, result)
     return result
+
+
+# --- the counter console ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleView:
+    """Everything a counter's console page shows."""
+
+    office: OfficeRules
+    counter: CounterInfo
+    current: BookingView | None  # the ticket this counter is calling or serving
+    waiting: list[BookingView]  # what this counter will call, in order
+    others: dict[Channel, int]  # how many wait in the office's other channels
+
+
+def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> ConsoleView:
+    office, counter = _counter(counter_id, staff)
+    current = next((v.serving for v in counters(office.code, staff, now=now) if v.counter.id == counter.id), None)
+    line = waiting_line(office.code, staff, now=now)
+    mine = [
+        t for t in line.tickets
+        if (t.counter.id == counter.id if t.counter is not None else t.channel in counter.channels)
+    ]  # fmt: skip
+    mine.sort(key=lambda t: 0 if t.counter is not None else 1)  # transferred here first, as call_next does
+    others = {c: n for c, n in line.waiting.items() if c not in counter.channels}
+    return ConsoleView(office, counter, current, mine, others)
+
+
+def counters_for_staff(staff: StaffMember, office_code: str | None = None) -> list[tuple[OfficeRules, CounterInfo]]:
+    """The counters a staff member may sit at: their office's (an admin's: every office's,
+    or one office's)."""
+    offices = catalogue().active()
+    if office_code:
+        offices = [office_for_staff(office_code, staff)]
+    return [(o, c) for o in offices if staff.may_act_for(o.id) for c in o.counters if c.active]

@@ -62,3 +62,12 @@ def check_in(code: str):
         raise InvalidField("token", N_("Scan the QR code of the booking."))
     booking = booking_service.check_in(code, token, now=now(), actor=current_actor(), kiosk_office_id=office.id)
     return jsonify(booking_json(booking, locale(), settings().public_base_url))
+
+
+@api.post("/offices/<code>/tickets/<token>/reprint")
+def reprint_ticket(code: str, token: str):
+    """Print a walk-in ticket again (the printer was out of paper); the ticket is unchanged."""
+    office = _kiosk(code)
+    config, paper = printer()
+    printed = tickets.reprint_ticket(token, office_id=office.id, settings=settings(), printer=config, paper_mm=paper)
+    return jsonify(ticket_json(printed))
