@@ -85,6 +85,16 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of Khiw (0, 1, …)")
 
     notifications = _notification_settings(environ)
+    printer = environ.get("TICKET_PRINTER", "none")
+    try:
+        from kiosk.printers import PrinterConfig
+
+        PrinterConfig.parse(printer)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    paper = environ.get("TICKET_PAPER_MM", "80")
+    if paper not in ("58", "80"):
+        raise ConfigError("TICKET_PAPER_MM must be 58 or 80 (the kiosk printer's paper width)")
 
     return {
         **notifications,
@@ -122,6 +132,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "TICKET_PRINTER": printer,
+        "TICKET_PAPER_MM": int(paper),
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
     }
 

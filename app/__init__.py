@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings_from_env
 
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
@@ -39,6 +39,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         _tune_engine(db.engine)
 
@@ -46,13 +47,19 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .cli import register_cli
     from .web.api import api
     from .web.citizen import citizen
+    from .web.counter import counter
+    from .web.display import display
     from .web.errors import register_error_handlers
+    from .web.kiosk import kiosk
     from .web.security import register_security
     from .web.webhooks import webhooks
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
     app.register_blueprint(webhooks)
+    app.register_blueprint(kiosk)
+    app.register_blueprint(counter)
+    app.register_blueprint(display)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -75,7 +75,9 @@ def create_staff_command(username: str, display_name: str, role: str, office_cod
 
 
 def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # force: python-escpos calls logging.basicConfig() when it is imported (kiosk tickets),
+    # which would otherwise leave this process's own log lines unprinted.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

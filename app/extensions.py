@@ -3,6 +3,7 @@
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -33,3 +34,5 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Checks the token of every form a blueprint protects (``csrf.protect()`` in its
 # before_request; the citizen pages do). Not global: the JSON API has no cookies to abuse.
 csrf = CSRFProtect()
+#: The counter console's sign-in (the API uses bearer tokens instead).
+login_manager = LoginManager()

@@ -1,5 +1,5 @@
-"""Paper tickets: layout (pure) → renderers (ESC/POS bytes, HTML/PDF) → printer adapters.
+"""Paper tickets: layout (pure) → renderers (an image → ESC/POS bytes; an HTML page) →
+printer adapters (network, USB, serial, file), chosen by configuration.
 
-Imports neither flask nor app. Not built yet: the booking core numbers walk-in tickets
-(prefix A) with the same capacity engine as web and mobile bookings.
+Imports neither flask nor app: the web edge passes the values in.
 """

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
 from datetime import UTC, date, datetime, time
 
 from app.domain.calendar import BANGKOK
 from app.domain.office_spec import CounterSpec, OfficeSpec, ServiceSpec
-from app.models import Office
+from app.extensions import db
+from app.models import Office, Staff, StaffToken
 from app.services.offices import create_office
 
 # Pa Sang District Office, Lamphun (real coordinates, see app/demo_data.py).
@@ -106,3 +109,16 @@ def mobile_booking(
     }
     body.update(extra)
     return body
+
+
+def add_clerk(username: str, office_id: int, role: str = "clerk") -> dict:
+    """A staff member with a bearer token, written directly (hashing a password per test
+    would cost a second; signing in is tested in test_cli.py)."""
+    token = secrets.token_urlsafe(16)
+    staff = Staff(username=username, password_hash="-", display_name=username, role=role, office_id=office_id)
+    db.session.add(staff)
+    db.session.flush()
+    db.session.add(StaffToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), staff_id=staff.id,
+                              expires_at=datetime(2100, 1, 1, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}

@@ -6,6 +6,7 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from .calendar import OfficeCalendar, Slot
 from .channels import Channel
-from .errors import N_, Closed, InvalidField, KhiwError
+from .errors import N_, Closed, InvalidField, InvalidState, KhiwError
 from .geofence import Position, check_inside_fence, parse_position
 from .identity import parse_national_id, parse_thai_mobile
-from .office import OfficeRules
+from .office import OfficeRules, ServiceInfo
 
 NAME_MAX = 100
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -320,3 +321,121 @@ def decide_placement(
     if request.channel is Channel.WEB:
         return decide_web(request, office, now_local)
     return decide_mobile(request, office, now_local, max_accuracy_m)
+
+
+# --- walk-in tickets at the office kiosk --------------------------------------------------
+
+
+def remaining_open_minutes(now_local: datetime, calendar: OfficeCalendar) -> int:
+    """Minutes of opening time left today (periods not yet over; before opening, all of them)."""
+    total = 0
+    for period in calendar.periods_on(now_local.date()):
+        closes = datetime.combine(now_local.date(), period.closes, tzinfo=now_local.tzinfo)
+        opens = datetime.combine(now_local.date(), period.opens, tzinfo=now_local.tzinfo)
+        start = max(now_local, opens)
+        if closes > start:
+            total += int((closes - start).total_seconds() // 60)
+    return total
+
+
+def next_opening(now_local: datetime, calendar: OfficeCalendar, days: int = 31) -> datetime | None:
+    """The next moment the office opens after ``now_local`` (within ``days``), or None."""
+    for offset in range(days + 1):
+        day = now_local.date() + timedelta(days=offset)
+        for period in calendar.periods_on(day):
+            opens = datetime.combine(day, period.opens, tzinfo=now_local.tzinfo)
+            if opens > now_local:
+                return opens
+    return None
+
+
+_COME_BACK = {
+    "closed_today": N_("The office is closed today. Please come back on %(date)s from %(time)s."),
+    "closed_now": N_("The office has closed for today. Please come back on %(date)s from %(time)s."),
+    "no_time_left": N_(
+        "Today's remaining opening time cannot serve another ticket for this service. "
+        "Please come back on %(date)s from %(time)s."
+    ),
+}
+
+
+def _come_back(now_local: datetime, calendar: OfficeCalendar, why: str) -> Closed:
+    opening = next_opening(now_local, calendar)
+    if opening is None:
+        return Closed(N_("The office has no opening hours in the coming weeks."))
+    return Closed(_COME_BACK[why], date=opening.date().isoformat(), time=opening.strftime("%H:%M"))
+
+
+def decide_walk_in(
+    office: OfficeRules,
+    service: ServiceInfo,
+    now_local: datetime,
+    minutes_ahead: int,
+) -> Placement:
+    """A paper ticket joins today's walk-in queue, while the day can still serve it.
+
+    ``minutes_ahead`` is the work already waiting in the walk-in queue (each waiting
+    ticket's service time, added up). The ticket is refused with ``closed`` — saying when
+    to come back — when the office is closed now (a closed day, or after the last period),
+    and when the opening time left today, shared among the walk-in counters, cannot serve
+    the people waiting plus this one. The day's walk-in capacity is kept by the database.
+    """
+    calendar = office.calendar
+    periods = calendar.periods_on(now_local.date())
+    if not periods:
+        raise _come_back(now_local, calendar, "closed_today")
+    if now_local.time() >= periods[-1].closes:
+        raise _come_back(now_local, calendar, "closed_now")
+    counters = max(1, len(office.counters_for(Channel.WALK_IN)))
+    needed = math.ceil((minutes_ahead + service.avg_minutes) / counters)
+    if needed > remaining_open_minutes(now_local, calendar):
+        raise _come_back(now_local, calendar, "no_time_left")
+    return Placement(Channel.WALK_IN, now_local.date())
+
+
+# --- checking in on arrival ---------------------------------------------------------------
+
+
+class CheckInTooLate(Closed):
+    """A web booking's check-in time has passed: the kiosk offers a walk-in ticket instead."""
+
+    def extra(self) -> dict:
+        return {"offer": "walk_in"}
+
+
+def check_in_refusal(
+    channel: Channel,
+    day: date,
+    slot_start: time | None,
+    slot_end: time | None,
+    now_local: datetime,
+    early_minutes: int,
+    late_minutes: int,
+) -> KhiwError | None:
+    """Why a booking may not check in now, or None.
+
+    Web: from ``early_minutes`` before its window starts to ``late_minutes`` after it ends
+    (later → ``CheckInTooLate``: take a walk-in ticket). Mobile: any time on its day.
+    """
+    today = now_local.date()
+    if day != today:
+        return InvalidState(N_("This booking is for %(date)s, not today."), date=day.isoformat())
+    if channel is not Channel.WEB or slot_start is None:
+        return None
+    start = datetime.combine(day, slot_start, tzinfo=now_local.tzinfo)
+    end = datetime.combine(day, slot_end or slot_start, tzinfo=now_local.tzinfo)
+    opens = start - timedelta(minutes=early_minutes)
+    closes = end + timedelta(minutes=late_minutes)
+    if now_local < opens:
+        return Closed(
+            N_("Your window starts at %(slot)s; check-in opens at %(time)s."),
+            slot=slot_start.strftime("%H:%M"),
+            time=opens.strftime("%H:%M"),
+        )
+    if now_local > closes:
+        return CheckInTooLate(
+            N_("Your booking was for %(slot)s and check-in closed at %(time)s. You can still take a walk-in ticket."),
+            slot=slot_start.strftime("%H:%M"),
+            time=closes.strftime("%H:%M"),
+        )
+    return None

@@ -85,6 +85,10 @@ class OfficeRules:
     services: tuple[ServiceInfo, ...] = ()
     counters: tuple[CounterInfo, ...] = ()
     active: bool = True
+    checkin_early_minutes: int = 30  # a web booking checks in from this long before its window…
+    checkin_late_minutes: int = 15  # …to this long after it ends
+    no_show_after_recalls: int = 3  # a ticket recalled this often is missed at the next recall
+    cross_channel_calls: bool = False  # a counter whose channel is empty may call from another
 
     def name(self, locale: str) -> str:
         return by_locale(locale, self.name_th, self.name_en)

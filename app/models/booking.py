@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.channels import Channel
+from app.domain.queue import Priority
 from app.domain.status import ACTIVE, Status
 from app.extensions import db
 
@@ -56,9 +57,12 @@ class Booking(db.Model):
             sqlite_where=_ACTIVE_SQL,
         ),
         Index("ix_bookings_queue", "office_id", "day", "channel", "status"),
+        Index("ix_bookings_board", "office_id", "day", "called_at"),
         CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
         CheckConstraint(f"channel IN {CHANNELS_SQL}", name="channel_known"),
         CheckConstraint("seq >= 1", name="seq_positive"),
+        CheckConstraint(f"priority IS NULL OR priority IN {sql_in_list(Priority)}", name="priority_known"),
+        CheckConstraint("recalls >= 0", name="recalls_nonnegative"),
         CheckConstraint("channel <> 'web' OR slot_start IS NOT NULL", name="web_has_slot"),
     )
 
@@ -77,7 +81,8 @@ class Booking(db.Model):
     # The national ID itself is never stored: a keyed hash to match it, a mask to show it.
     nid_bidx: Mapped[str | None] = mapped_column(String(64))
     nid_masked: Mapped[str | None] = mapped_column(String(20))
-    # "Find my booking" asks for the last 4 digits of the ID: a keyed hash of them, never the digits.
+    # "Find my booking" and check-in by number at the kiosk ask for the last 4 digits of the
+    # ID: a keyed hash of them (services.booking.nid_tail_index), never the digits.
     nid_tail_bidx: Mapped[str | None] = mapped_column(String(64))
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -85,6 +90,12 @@ class Booking(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="th", server_default="th")
     distance_m: Mapped[int | None] = mapped_column(Integer)  # mobile: how far away at booking
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    # Who goes first within a channel: a priority group (app.domain.queue.PRIORITY_GROUPS),
+    # when the person arrived (checked in; a walk-in at issue), when last called, how often.
+    priority: Mapped[str | None] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad
     # connection gets the same booking back instead of "already booked".
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)

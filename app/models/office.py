@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from app.domain.calendar import OfficeCalendar
 from app.domain.channels import Channel
@@ -35,6 +36,9 @@ class Office(db.Model):
         CheckConstraint("booking_horizon_days BETWEEN 0 AND 365", name="horizon_range"),
         CheckConstraint("web_slot_minutes BETWEEN 5 AND 240", name="slot_minutes_range"),
         CheckConstraint("web_slot_capacity >= 0", name="slot_capacity_nonnegative"),
+        CheckConstraint("checkin_early_minutes BETWEEN 0 AND 240", name="checkin_early_range"),
+        CheckConstraint("checkin_late_minutes BETWEEN 0 AND 240", name="checkin_late_range"),
+        CheckConstraint("no_show_after_recalls BETWEEN 0 AND 10", name="recalls_range"),
         # Numbers never repeat within an office and day, so channels need distinct prefixes.
         CheckConstraint(
             "prefix_walk_in <> prefix_web AND prefix_walk_in <> prefix_mobile AND prefix_web <> prefix_mobile",
@@ -59,6 +63,13 @@ class Office(db.Model):
     prefix_mobile: Mapped[str] = mapped_column(String(2), default="M")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The office floor: when a web booking may check in (minutes before its window starts,
+    # after it ends), how many recalls before a ticket is missed, and whether a counter
+    # whose own channel is empty may call from another channel.
+    checkin_early_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    checkin_late_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    no_show_after_recalls: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    cross_channel_calls: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="office", cascade="all, delete-orphan", order_by="(OpeningPeriod.weekday, OpeningPeriod.opens)"

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.errors import N_, Forbidden, InvalidField, Unauthorized
 from app.domain.office import OfficeRules
-from app.domain.roles import Role
+from app.domain.roles import Role, StaffMember
 from app.extensions import db
 from app.models import Kiosk, Office, Staff, StaffToken
 
@@ -52,6 +52,34 @@ def staff_for_token(token: str | None, *, now: datetime) -> Staff:
     return row.staff
 
 
+def member(staff: Staff) -> StaffMember:
+    """The plain value the use cases and the web edge work with."""
+    return StaffMember(staff.id, staff.username, staff.display_name, Role(staff.role), staff.office_id)
+
+
+def staff_member_for_token(token: str | None, *, now: datetime) -> StaffMember:
+    """Who presents this bearer token (``unauthorized`` when missing, wrong or expired)."""
+    return member(staff_for_token(token, now=now))
+
+
+def staff_member_by_id(staff_id: object) -> StaffMember | None:
+    """A signed-in console user by id (Flask-Login's session), or None when gone or disabled."""
+    try:
+        staff = db.session.get(Staff, int(staff_id))
+    except (TypeError, ValueError):
+        return None
+    return member(staff) if staff is not None and staff.active else None
+
+
+def sign_in(username: str, password: str) -> StaffMember:
+    """Check a console sign-in; ``unauthorized`` with one message for any wrong part."""
+    staff = db.session.scalar(select(Staff).where(Staff.username == username))
+    valid = check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password)
+    if staff is None or not valid or not staff.active:
+        raise Unauthorized(N_("Wrong username or password."))
+    return member(staff)
+
+
 def kiosk_for_office(key: str | None, office_id: int) -> Kiosk:
     """The kiosk presenting ``key``; it must belong to the office ``office_id``."""
     if not key:
@@ -74,9 +102,7 @@ def register_kiosk(office: Office, name: str, key: str) -> Kiosk:
     return kiosk
 
 
-def create_staff(
-    username: str, password: str, *, display_name: str, role: str, office: OfficeRules | None
-) -> Staff:
+def create_staff(username: str, password: str, *, display_name: str, role: str, office: OfficeRules | None) -> Staff:
     """Add a staff account; one transaction."""
     username = username.strip()
     if not username or len(username) > 64 or not username.isprintable() or " " in username:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import Time, and_, bindparam, func, insert, literal, or_, select
+from sqlalchemy import Time, and_, bindparam, case, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
@@ -21,14 +21,16 @@ from app.domain import queue
 from app.domain.booking import BookingRequest, Placement
 from app.domain.calendar import local_now, to_utc
 from app.domain.channels import Channel
-from app.domain.errors import N_, AlreadyBooked, Forbidden, InvalidField, InvalidState, NotFound
+from app.domain.errors import N_, AlreadyBooked, Closed, Forbidden, InvalidField, InvalidState, NotFound
 from app.domain.identity import blind_index, mask_national_id
 from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
+from app.domain.queue import Priority
 from app.domain.status import NOT_YET_CALLED, Status
 from app.models import Booking, BookingEvent
+from app.models.types import UTCDateTime
 from app.settings import Settings
 
-from . import notifications
+from . import board_cache, notifications
 from .capacity import give_back_place, take_place
 from .office_rules import catalogue, office_rules
 from .status import BookingRow, booking_columns, move_booking
@@ -58,6 +60,8 @@ class BookingView:
     created_at: datetime
     people_ahead: int | None = None
     estimated_call_at: datetime | None = None
+    priority: str | None = None
+    called_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,10 @@ class Person:
     locale: str = "th"  # the language messages to this person are written in
 
 
+def nid_tail_index(national_id: str, key: bytes) -> str:
+    """The keyed hash of an ID's last four digits (what the kiosk asks beside the number)."""
+    return blind_index(national_id[-4:], key, "nid-tail:v1")
+
 def book(
     request: BookingRequest,
     *,
@@ -119,7 +127,7 @@ def book(
         name=request.name,
         nid_bidx=nid_bidx,
         nid_masked=mask_national_id(request.national_id) if request.national_id else None,
-        nid_tail_bidx=_nid_tail(request.national_id[-4:], settings) if request.national_id else None,
+        nid_tail_bidx=nid_tail_index(request.national_id, settings.id_hmac_key) if request.national_id else None,
         phone=request.phone,
         email=request.email,
         locale=locale,
@@ -140,13 +148,19 @@ def place_ticket(
     now: datetime,
     actor: str,
     idempotency_hash: str | None = None,
+    priority: Priority | None = None,
 ) -> BookingView:
     """The one write every channel shares: take the place, number it, record who and when.
 
     Web and mobile bookings and walk-in tickets all come through here, in one short
     transaction; the unique indexes have the last word on "one booking per person".
+    A walk-in ticket is issued to someone already at the office: it waits from the start,
+    and its arrival is the moment of issue (first come, first served).
     """
     slot = placement.slot
+    walk_in = placement.channel is Channel.WALK_IN
+    status = Status.WAITING if walk_in else Status.BOOKED
+    checked_in_at = now if walk_in else None
     token = secrets.token_urlsafe(32)
     with writing() as connection:
         seq = take_place(office, placement.channel, placement.day, slot.start if slot else None)
@@ -163,7 +177,7 @@ def place_ticket(
                 "number": number,
                 "slot_start": slot.start if slot else None,
                 "slot_end": slot.end if slot else None,
-                "status": Status.BOOKED.value,
+                "status": status.value,
                 "name": person.name,
                 "nid_bidx": person.nid_bidx,
                 "nid_masked": person.nid_masked,
@@ -173,13 +187,15 @@ def place_ticket(
                 "locale": person.locale,
                 "distance_m": placement.distance_m,
                 "idempotency_key": idempotency_hash,
+                "priority": priority.value if priority else None,
+                "checked_in_at": checked_in_at,
                 "created_at": now,
                 "updated_at": now,
             },
         ).scalar_one()
         connection.execute(
             _INSERT_EVENT,
-            {"booking_id": booking_id, "from_status": None, "to_status": Status.BOOKED.value, "at": now,
+            {"booking_id": booking_id, "from_status": None, "to_status": status.value, "at": now,
              "actor": actor, "note": None},
         )  # fmt: skip
         row = BookingRow(
@@ -193,15 +209,18 @@ def place_ticket(
             number=number,
             slot_start=slot.start if slot else None,
             slot_end=slot.end if slot else None,
-            status=Status.BOOKED,
+            status=status,
             counter_id=None,
             created_at=now,
+            priority=priority.value if priority else None,
+            checked_in_at=checked_in_at,
         )
         # The confirmation is written with the booking: both commit, or neither does.
         notifications.enqueue(
             connection, row, notifications.Kind.BOOKED, now=now,
             contact=notifications.Contact(person.phone, person.email, person.locale),
         )  # fmt: skip
+        board_cache.forget_office(office.id)
         # Counted before the commit, on the same connection: one checkout and one
         # transaction per booking (the count adds well under a millisecond to the lock).
         view = _view(row, now=now, office=office)
@@ -235,6 +254,7 @@ def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now
 
 
 def _nid_tail(last4: str, settings: Settings) -> str:
+    """The keyed hash of four digits, as ``nid_tail_index`` stores an ID's last four."""
     return blind_index(last4, settings.id_hmac_key, "nid-tail:v1")
 
 
@@ -305,19 +325,66 @@ def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Book
 
 
 def check_in(office_code: str, token: str, *, now: datetime, actor: str, kiosk_office_id: int) -> BookingView:
-    """A web or mobile booking scanned at the office's kiosk joins the waiting line."""
+    """A web or mobile booking scanned at the office's kiosk joins the waiting line.
+
+    Mobile bookings check in any time on their day. A web booking checks in from the
+    office's ``checkin_early_minutes`` before its window to ``checkin_late_minutes`` after
+    it (later: ``closed`` with an offer of a walk-in ticket). Someone who arrives earlier
+    still is recorded as ``checked_in`` and joins the line when check-in opens for the
+    window. Scanning again is harmless.
+    """
     row = _row_by_token(token)
     if row is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     if row.office_id != kiosk_office_id:
         raise Forbidden(N_("This booking is for another office."))
-    if row.status is not Status.WAITING:
-        today = local_now(now).date()
-        if row.day != today:
-            raise InvalidState(N_("This booking is for %(date)s, not today."), date=row.day.isoformat())
-        with writing():
-            row = move_booking(row, Status.WAITING, now=now, actor=actor, note="checked in at kiosk")
+    if row.status in (Status.WAITING, Status.CHECKED_IN):
+        return _view(row, now=now)
+    office = catalogue().by_id[row.office_id]
+    local = local_now(now)
+    if row.status is Status.BOOKED:  # a finished or cancelled booking is refused by the move below
+        target = Status.WAITING
+        refusal = rules.check_in_refusal(
+            row.channel, row.day, row.slot_start, row.slot_end, local,
+            office.checkin_early_minutes, office.checkin_late_minutes,
+        )  # fmt: skip
+        if isinstance(refusal, Closed) and not isinstance(refusal, rules.CheckInTooLate):
+            target = Status.CHECKED_IN  # early: arrived, joins the line when check-in opens
+        elif refusal is not None:
+            raise refusal
+    else:
+        target = Status.WAITING
+    with writing():
+        row = move_booking(row, target, now=now, actor=actor, note="checked in at kiosk", also={"checked_in_at": now})
     return _view(row, now=now)
+
+
+def find_for_check_in(office_id: int, number: object, last4: object, *, now: datetime, settings: Settings) -> str:
+    """The token of today's booking with ``number`` whose phone or national ID ends in ``last4``.
+
+    For a person without the QR code: the number on their confirmation and four digits
+    they know. A wrong pair is ``not_found`` and says nothing about which part was wrong.
+    """
+    if not isinstance(number, str) or not number.strip():
+        raise InvalidField("number", N_("Type your booking number, e.g. W012."))
+    if not isinstance(last4, str) or len(last4.strip()) != 4 or not last4.strip().isdigit():
+        raise InvalidField("last4", N_("Type the last 4 digits of your mobile number or national ID."))
+    number, last4 = number.strip().upper(), last4.strip()
+    found = (
+        reading()
+        .execute(
+            select(_bookings.c.token, _bookings.c.phone_e164, _bookings.c.nid_tail_bidx).where(
+                _bookings.c.office_id == office_id,
+                _bookings.c.day == local_now(now).date(),
+                _bookings.c.number == number,
+            )
+        )
+        .first()
+    )
+    tail = _nid_tail(last4, settings)
+    if found is None or not ((found.phone_e164 and found.phone_e164.endswith(last4)) or found.nid_tail_bidx == tail):
+        raise NotFound(N_("No booking today matches this number and these digits. Please ask at the counter."))
+    return found.token
 
 
 def _view(
@@ -337,6 +404,8 @@ def _view(
         status=row.status,
         counter=office.counter_by_id(row.counter_id),
         created_at=row.created_at,
+        priority=row.priority,
+        called_at=row.called_at,
     )
     if row.status not in NOT_YET_CALLED:
         return view
@@ -353,18 +422,39 @@ def _view(
     return replace(view, people_ahead=ahead, estimated_call_at=estimate)
 
 
+def call_order_value(name: str, value):
+    """One field of the domain's call order as SQL: ``value`` is a column or a bound value
+    holding that field's underlying column (``priority`` for ``priority_rank``)."""
+    if name == "priority_rank":  # a priority group goes first, as in QueueEntry.priority_rank
+        return case((value.is_(None), 1), else_=0)
+    if name == "slot_start":  # no window counts as the earliest
+        return func.coalesce(value, literal(queue.CALL_ORDER_MISSING[name], Time))
+    if name == "checked_in_at":  # not arrived yet counts as the latest
+        return func.coalesce(value, literal(queue.CALL_ORDER_MISSING[name], UTCDateTime))
+    return value
+
+
+#: The column behind each field of the call order.
+CALL_ORDER_COLUMNS = {"priority_rank": "priority", "slot_start": "slot_start", "checked_in_at": "checked_in_at",
+                      "seq": "seq"}  # fmt: skip
+
+
+def call_order_by(columns) -> list:
+    """ORDER BY clauses for the domain's call order (CALL_ORDER_FIELDS) on a bookings table."""
+    return [call_order_value(name, columns[CALL_ORDER_COLUMNS[name]]) for name in queue.CALL_ORDER_FIELDS]
+
+
 def _ahead_count(mine: dict):
     """SQL counting who goes before a booking: the domain's call order (CALL_ORDER_FIELDS),
-    compared field by field. ``mine`` gives the booking's own values by field name (bound
+    compared field by field. ``mine`` gives the booking's own values by column name (bound
     parameters, or the columns of the booking being read, for a correlated count)."""
     others = _bookings.alias("ahead")
     o = others.c
     clauses, equal_so_far = [], []
     for name in queue.CALL_ORDER_FIELDS:
-        column, value = o[name], mine[name]
-        if name == "slot_start":  # no window counts as the earliest, as in call_order_key
-            column = func.coalesce(column, literal(time.min, Time))
-            value = func.coalesce(value, literal(time.min, Time))
+        column_name = CALL_ORDER_COLUMNS[name]
+        column = call_order_value(name, o[column_name])
+        value = call_order_value(name, mine[column_name])
         clauses.append(and_(*equal_so_far, column < value))
         equal_so_far.append(column == value)
     return (
@@ -380,7 +470,7 @@ def _ahead_count(mine: dict):
     )
 
 
-_FIELDS = ("office_id", "day", "channel", "seq", "slot_start")
+_FIELDS = ("office_id", "day", "channel", "seq", "slot_start", "priority", "checked_in_at")
 # Built once; each read binds its values (SQLAlchemy reuses the compiled SQL).
 _AHEAD = _ahead_count({name: bindparam(name, type_=_bookings.c[name].type) for name in _FIELDS})
 #: A booking by token with its people ahead, in one statement.
@@ -392,5 +482,5 @@ _BY_TOKEN = select(
 def _people_ahead(row: BookingRow) -> int:
     """How many of the same office, day and channel, not yet called, go before this booking."""
     params = {"office_id": row.office_id, "day": row.day, "channel": row.channel.value, "seq": row.seq,
-              "slot_start": row.slot_start}  # fmt: skip
+              "slot_start": row.slot_start, "priority": row.priority, "checked_in_at": row.checked_in_at}  # fmt: skip
     return reading().execute(_AHEAD, params).scalar_one()

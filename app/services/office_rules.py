@@ -120,4 +120,8 @@ def rules_of(office: Office) -> OfficeRules:
             for c in office.counters
         ),
         active=office.active,
+        checkin_early_minutes=office.checkin_early_minutes,
+        checkin_late_minutes=office.checkin_late_minutes,
+        no_show_after_recalls=office.no_show_after_recalls,
+        cross_channel_calls=office.cross_channel_calls,
     )

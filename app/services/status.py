@@ -8,6 +8,7 @@ the loser gets ``invalid_state`` and nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
@@ -19,6 +20,8 @@ from app.domain.errors import N_, InvalidState
 from app.domain.status import Status, check_transition
 from app.extensions import db
 from app.models import Booking, BookingEvent
+
+from . import board_cache
 
 _bookings = Booking.__table__
 _events = BookingEvent.__table__
@@ -41,6 +44,10 @@ class BookingRow:
     status: Status
     counter_id: int | None
     created_at: datetime
+    priority: str | None = None
+    checked_in_at: datetime | None = None
+    called_at: datetime | None = None
+    recalls: int = 0
 
     @classmethod
     def of(cls, row: Row) -> BookingRow:
@@ -59,13 +66,17 @@ class BookingRow:
             status=Status(m["status"]),
             counter_id=m["counter_id"],
             created_at=m["created_at"],
+            priority=m["priority"],
+            checked_in_at=m["checked_in_at"],
+            called_at=m["called_at"],
+            recalls=m["recalls"],
         )
 
 
 def booking_columns() -> list:
     b = _bookings.c
     return [b.id, b.token, b.office_id, b.service_id, b.channel, b.day, b.seq, b.number, b.slot_start, b.slot_end,
-            b.status, b.counter_id, b.created_at]  # fmt: skip
+            b.status, b.counter_id, b.created_at, b.priority, b.checked_in_at, b.called_at, b.recalls]  # fmt: skip
 
 
 def move_booking(
@@ -75,14 +86,21 @@ def move_booking(
     now: datetime,
     actor: str,
     note: str | None = None,
+    also: Mapping[str, object] | None = None,
 ) -> BookingRow:
     """Move ``row`` to ``target`` and record the event; the caller's transaction commits.
 
+    ``also`` sets other columns in the same compare-and-set (those the queue moves with the
+    status: ``counter_id``, ``called_at``, ``checked_in_at``, ``recalls``, ``service_id``).
     Raises InvalidState when the move is not allowed, or when someone else moved the booking
     since it was read.
     """
     check_transition(row.status, target)
-    values = {"status": target.value, "updated_at": now}
+    also = dict(also or {})
+    unknown = set(also) - _MOVABLE
+    if unknown:
+        raise ValueError(f"move_booking cannot set {sorted(unknown)}")
+    values = {**also, "status": target.value, "updated_at": now}
     moved = db.session.execute(
         update(_bookings).where(_bookings.c.id == row.id, _bookings.c.status == row.status.value).values(**values)
     ).rowcount
@@ -93,4 +111,9 @@ def move_booking(
             booking_id=row.id, from_status=row.status.value, to_status=target.value, at=now, actor=actor, note=note
         )
     )
-    return replace(row, status=target)
+    board_cache.forget_office(row.office_id)  # the board shows the change at once
+    return replace(row, status=target, **also)
+
+
+#: Columns a status move may set besides the status (each a field of BookingRow).
+_MOVABLE = frozenset({"counter_id", "called_at", "checked_in_at", "recalls", "service_id"})

@@ -1,7 +1,7 @@
 """notifications: the outbox, per-office turn-alert settings, bookings.locale; the Citizen Feedback survey
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-23 14:03:13
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -45,7 +45,7 @@ def test_the_printed_kiosk_key_checks_in_a_booking_at_its_own_office(app, client
     lines = run(app, "seed-demo").stdout.splitlines()
     keys = dict(line.split()[1:] for line in lines if line.startswith("kiosk:"))
     clock.set(bangkok(2026, 11, 24, 9, 0))  # a Tuesday; Pa Sang opens at 08:30
-    booking = client.post("/api/v1/bookings", json=web_booking("pa-sang", date="2026-11-24", slot="10:00")).json
+    booking = client.post("/api/v1/bookings", json=web_booking("pa-sang", date="2026-11-24", slot="09:30")).json
     url = "/api/v1/offices/pa-sang/check-ins"
 
     wrong_office = client.post(url, json={"token": booking["token"]}, headers={"X-Kiosk-Key": keys["bang-rak"]})

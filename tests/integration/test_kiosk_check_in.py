@@ -27,7 +27,7 @@ def test_checking_in_on_the_day_puts_the_booking_in_the_waiting_line_and_records
     from app.models import Booking
 
     token = client.post(
-        "/api/v1/bookings", json=web_booking(office_with_kiosk.code, date="2026-11-23", slot="11:00")
+        "/api/v1/bookings", json=web_booking(office_with_kiosk.code, date="2026-11-23", slot="10:30")
     ).json["token"]
     response = check_in(client, office_with_kiosk, token)
 
@@ -38,7 +38,7 @@ def test_checking_in_on_the_day_puts_the_booking_in_the_waiting_line_and_records
 
 def test_scanning_twice_is_harmless(client, office_with_kiosk):
     token = client.post(
-        "/api/v1/bookings", json=web_booking(office_with_kiosk.code, date="2026-11-23", slot="11:00")
+        "/api/v1/bookings", json=web_booking(office_with_kiosk.code, date="2026-11-23", slot="10:30")
     ).json["token"]
     check_in(client, office_with_kiosk, token)
     again = check_in(client, office_with_kiosk, token)

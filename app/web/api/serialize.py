@@ -9,6 +9,7 @@ from app.domain.office import OfficeRules
 from app.links import booking_qr_url, booking_status_url
 from app.services.availability import Availability
 from app.services.booking import BookingView
+from app.services.queue import Board, BoardCall, CounterView
 
 
 def hhmm(value) -> str | None:
@@ -79,4 +80,42 @@ def booking_json(booking: BookingView, locale: str, base_url: str) -> dict:
         "status_url": booking_status_url(base_url, booking.token),
         "qr_png_url": booking_qr_url(base_url, booking.token),
         "created_at": local_iso(booking.created_at),
+        "priority": booking.priority,
+        "called_at": local_iso(booking.called_at),
+    }
+
+
+def counter_json(view: CounterView, locale: str, base_url: str) -> dict:
+    counter = view.counter
+    return {
+        "id": counter.id,
+        "number": counter.number,
+        "name": counter.name(locale),
+        "channels": sorted(c.value for c in counter.channels),
+        "services": list(view.services),
+        "open": counter.active,
+        "serving": booking_json(view.serving, locale, base_url) if view.serving else None,
+    }
+
+
+def _call_json(call: BoardCall, locale: str) -> dict:
+    counter = call.counter
+    return {
+        "number": call.number,
+        "counter": counter.number if counter else None,
+        "counter_name": counter.name(locale) if counter else None,
+        "channel": call.channel.value,
+        "called_at": local_iso(call.called_at),
+    }
+
+
+def board_json(board: Board, locale: str) -> dict:
+    """The board: no names, no tokens."""
+    return {
+        "office": board.office.code,
+        "office_name": board.office.name(locale),
+        "calling": [_call_json(c, locale) for c in board.calling],
+        "recent": [_call_json(c, locale) for c in board.recent],
+        "waiting": {channel.value: n for channel, n in board.waiting.items()},
+        "version": board.version,
     }

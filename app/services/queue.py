@@ -1,0 +1,401 @@
+"""The office floor's queue: counters call, recall, start, finish, miss and transfer tickets,
+and the display board shows who goes where.
+
+Every move goes through ``status.move_booking`` (a compare-and-set with its event: who and
+when). Calling the next ticket must never give one ticket to two counters: on PostgreSQL
+the candidate row is taken with ``SELECT … FOR UPDATE SKIP LOCKED`` (a second clerk skips
+the row the first is calling and takes the next), on SQLite the write transaction
+(``writing()``) lets one writer in at a time. The compare-and-set is the backstop on both.
+
+The console pages and the staff API call these same functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from app.domain.calendar import local_now
+from app.domain.channels import Channel
+from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
+from app.domain.office import CounterInfo, OfficeRules
+from app.domain.roles import StaffMember
+from app.domain.status import Status
+from app.extensions import db
+from app.models import Booking
+
+from . import board_cache, notifications
+from .booking import BookingView, _view, call_order_by
+from .office_rules import catalogue, office_rules
+from .status import BookingRow, booking_columns, move_booking
+from .transactions import is_sqlite, reading, writing
+
+_bookings = Booking.__table__
+_b = _bookings.c
+
+
+def _notify(kind: str, row: BookingRow, now: datetime) -> None:
+    """Write the citizen's message for a queue move (``called``: "your turn", and "your turn
+    is near" to those now close; ``no_show``; ``done``: the survey invitation) into the outbox.
+
+    It runs inside the move's write transaction, so the message commits with the move or not
+    at all; the dispatcher sends it (woken at once on PostgreSQL, within a second on SQLite).
+    """
+    notifications.enqueue(db.session.connection(), row, kind, now=now)
+
+
+# --- who may act --------------------------------------------------------------------------
+
+
+def _authorize(staff: StaffMember, office: OfficeRules) -> None:
+    if not staff.may_act_for(office.id):
+        raise Forbidden(N_("You work at another office; you cannot act on its counters or tickets."))
+
+
+def office_for_staff(code: str, staff: StaffMember) -> OfficeRules:
+    office = office_rules(code)
+    _authorize(staff, office)
+    return office
+
+
+def _counter(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterInfo]:
+    for office in catalogue().by_id.values():
+        counter = office.counter_by_id(counter_id)
+        if counter is not None:
+            _authorize(staff, office)
+            if not counter.active:
+                raise InvalidState(N_("This counter is closed."))
+            return office, counter
+    raise NotFound(N_("There is no counter %(id)s."), id=counter_id)
+
+
+def _ticket(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]:
+    found = None
+    if isinstance(token, str) and token:
+        found = reading().execute(select(*booking_columns()).where(_b.token == token)).first()
+    if found is None:
+        raise NotFound(N_("No ticket has this code."))
+    row = BookingRow.of(found)
+    office = catalogue().by_id[row.office_id]
+    _authorize(staff, office)
+    return office, row
+
+
+# --- what a counter sees ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CounterView:
+    counter: CounterInfo
+    services: tuple[str, ...]
+    serving: BookingView | None
+
+
+@dataclass(frozen=True)
+class QueueView:
+    office: OfficeRules
+    waiting: dict[Channel, int]
+    tickets: list[BookingView]
+
+
+def _today(now: datetime):
+    return local_now(now).date()
+
+
+def _eligible(office: OfficeRules, now: datetime):
+    """Who may be called now: waiting tickets, and web bookings that checked in early once
+    their check-in time has come (they joined the line then)."""
+    local = local_now(now)
+    due = (local + timedelta(minutes=office.checkin_early_minutes)).time()
+    return or_(
+        _b.status == Status.WAITING.value,
+        and_(_b.status == Status.CHECKED_IN.value, _b.slot_start <= due),
+    )
+
+
+def counters(code: str, staff: StaffMember, *, now: datetime) -> list[CounterView]:
+    """The office's counters, each with the ticket it is calling or serving."""
+    office = office_for_staff(code, staff)
+    rows = (
+        reading()
+        .execute(
+            select(*booking_columns())
+            .where(
+                _b.office_id == office.id,
+                _b.day == _today(now),
+                _b.status.in_([Status.CALLED.value, Status.SERVING.value]),
+            )
+            .order_by(_b.called_at)
+        )
+        .all()
+    )
+    serving = {}
+    for found in rows:
+        row = BookingRow.of(found)
+        serving[row.counter_id] = _view(row, now=now, office=office)
+    services = tuple(s.code for s in office.active_services())
+    return [CounterView(c, services, serving.get(c.id)) for c in office.counters]
+
+
+def waiting_line(code: str, staff: StaffMember, *, now: datetime) -> QueueView:
+    """Today's waiting line, per channel in the order it will be called."""
+    office = office_for_staff(code, staff)
+    rows = (
+        reading()
+        .execute(
+            select(*booking_columns())
+            .where(_b.office_id == office.id, _b.day == _today(now), _eligible(office, now))
+            .order_by(_b.channel, *call_order_by(_b))
+        )
+        .all()
+    )
+    order = {channel: i for i, channel in enumerate(Channel)}
+    views, position = [], {channel: 0 for channel in Channel}
+    for found in sorted(rows, key=lambda r: order[Channel(r.channel)]):
+        row = BookingRow.of(found)
+        views.append(_view(row, now=now, office=office, ahead=position[row.channel]))
+        position[row.channel] += 1
+    return QueueView(office, position, views)
+
+
+# --- calling ------------------------------------------------------------------------------
+
+
+def _next_candidate(office: OfficeRules, counter: CounterInfo, channels, now: datetime):
+    """The first ticket this counter may call from ``channels``: one transferred to it
+    first, then the pool, in the domain's call order. Locked on PostgreSQL (others skip it)."""
+    query = (
+        select(*booking_columns())
+        .where(
+            _b.office_id == office.id,
+            _b.day == _today(now),
+            _eligible(office, now),
+            or_(_b.counter_id == counter.id, and_(_b.counter_id.is_(None), _b.channel.in_(channels))),
+        )
+        .order_by(func.coalesce(_b.counter_id, 0).desc(), *call_order_by(_b))
+        .limit(1)
+    )
+    if not is_sqlite():
+        query = query.with_for_update(skip_locked=True, of=_bookings)
+    return reading().execute(query).first()
+
+
+def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingView | None:
+    """Call the next ticket to this counter, or None when no one waits for it.
+
+    The counter's own channels first; another channel only when the office allows it
+    (``cross_channel_calls``) and the counter's own channels are empty.
+    """
+    office, counter = _counter(counter_id, staff)
+    own = sorted(c.value for c in counter.channels)
+    with writing():
+        found = _next_candidate(office, counter, own, now)
+        if found is None and office.cross_channel_calls:
+            found = _next_candidate(office, counter, [c.value for c in Channel if c.value not in own], now)
+        if found is None:
+            return None
+        row = BookingRow.of(found)
+        if row.status is Status.CHECKED_IN:  # arrived early; its check-in time has come
+            row = move_booking(row, Status.WAITING, now=now, actor=staff.actor, note="check-in time reached")
+        row = move_booking(
+            row,
+            Status.CALLED,
+            now=now,
+            actor=staff.actor,
+            note=f"counter {counter.number}",
+            also={"counter_id": counter.id, "called_at": now, "recalls": 0},
+        )
+        _notify("called", row, now)
+    return _view(row, now=now, office=office)
+
+
+def recall(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+    """Call the same ticket again (the board announces it again). After the office's
+    ``no_show_after_recalls`` recalls, the next recall marks the ticket missed."""
+    office, row = _ticket(token, staff)
+    if row.status is not Status.CALLED:
+        raise _cannot(row, Status.CALLED)
+    limit = office.no_show_after_recalls
+    with writing():
+        if limit and row.recalls >= limit:
+            row = move_booking(row, Status.NO_SHOW, now=now, actor=staff.actor, note=f"no answer after {limit} recalls")
+            _notify("no_show", row, now)
+        else:
+            row = move_booking(
+                row, Status.CALLED, now=now, actor=staff.actor, note="recall",
+                also={"called_at": now, "recalls": row.recalls + 1},
+            )  # fmt: skip
+            _notify("called", row, now)
+    return _view(row, now=now, office=office)
+
+
+def start(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+    """The person came to the counter: serving begins."""
+    office, row = _ticket(token, staff)
+    with writing():
+        row = move_booking(row, Status.SERVING, now=now, actor=staff.actor)
+    return _view(row, now=now, office=office)
+
+
+def done(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+    office, row = _ticket(token, staff)
+    with writing():
+        row = move_booking(row, Status.DONE, now=now, actor=staff.actor)
+        _notify("done", row, now)
+    return _view(row, now=now, office=office)
+
+
+def no_show(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+    """The person did not come when called."""
+    office, row = _ticket(token, staff)
+    if row.status is not Status.CALLED:
+        raise _cannot(row, Status.NO_SHOW)
+    with writing():
+        row = move_booking(row, Status.NO_SHOW, now=now, actor=staff.actor)
+        _notify("no_show", row, now)
+    return _view(row, now=now, office=office)
+
+
+def transfer(
+    token: str, staff: StaffMember, *, now: datetime, service: object = None, counter_id: object = None
+) -> BookingView:
+    """Send a called or served ticket back to the line for another service, or to another
+    counter (which calls it before its pool). It keeps its arrival time, so it is not sent
+    to the back of the line."""
+    office, row = _ticket(token, staff)
+    if row.status not in (Status.CALLED, Status.SERVING):
+        raise _cannot(row, Status.WAITING)
+    if (service in (None, "")) == (counter_id in (None, "")):
+        raise InvalidField("service", N_("Transfer to a service or to a counter (one of the two)."))
+    if service not in (None, ""):
+        target = office.service(service) if isinstance(service, str) else None
+        if target is None:
+            raise InvalidField("service", N_("This office has no service %(code)s."), code=service)
+        also = {"service_id": target.id, "counter_id": None, "called_at": None, "recalls": 0}
+        note = f"transfer to service {target.code}"
+    else:
+        if isinstance(counter_id, bool) or not isinstance(counter_id, int):
+            raise InvalidField("counter_id", N_("Choose a counter of this office."))
+        to = office.counter_by_id(counter_id)
+        if to is None or not to.active:
+            raise InvalidField("counter_id", N_("Choose a counter of this office."))
+        also = {"counter_id": to.id, "called_at": None, "recalls": 0}
+        note = f"transfer to counter {to.number}"
+    with writing():
+        row = move_booking(row, Status.WAITING, now=now, actor=staff.actor, note=note, also=also)
+    return _view(row, now=now, office=office)
+
+
+def _cannot(row: BookingRow, target: Status) -> InvalidState:
+    return InvalidState(
+        N_("This booking is “%(status)s”, so it cannot become “%(target)s”."),
+        status=row.status.value,
+        target=target.value,
+    )
+
+
+# --- the display board --------------------------------------------------------------------
+
+BOARD_CALLING = 6  # tickets shown as being called now
+BOARD_RECENT = 8  # earlier calls listed beside them
+#: How long one process reuses a board it built: many TVs of one office poll the same board.
+BOARD_REUSE_SECONDS = 0.4
+
+
+@dataclass(frozen=True)
+class BoardCall:
+    number: str
+    counter: CounterInfo | None
+    called_at: datetime
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class Board:
+    office: OfficeRules
+    calling: list[BoardCall]
+    recent: list[BoardCall]
+    waiting: dict[Channel, int]
+    version: str
+
+
+def board(code: str, *, now: datetime) -> Board:
+    """What the office's TV shows: who is called to which counter, the last calls, how many
+    wait per channel. No names, no tokens. ``version`` changes whenever any of it does."""
+    office = office_rules(code)
+    connection = reading()
+    key = (str(connection.engine.url), office.id, office.code)
+    seen = board_cache.recent(key, BOARD_REUSE_SECONDS)
+    if seen is not None:
+        return seen
+    today = _today(now)
+    calls = connection.execute(
+        select(_b.number, _b.counter_id, _b.called_at, _b.status, _b.channel)
+        .where(_b.office_id == office.id, _b.day == today, _b.called_at.is_not(None))
+        .order_by(_b.called_at.desc(), _b.id.desc())
+        .limit(BOARD_CALLING + BOARD_RECENT + 20)
+    ).all()
+    counts = connection.execute(
+        select(_b.channel, func.count())
+        .where(_b.office_id == office.id, _b.day == today, _eligible(office, now))
+        .group_by(_b.channel)
+    ).all()
+    calling, recent = [], []
+    for number, counter_id, called_at, status, channel in calls:
+        call = BoardCall(number, office.counter_by_id(counter_id), called_at, Channel(channel))
+        if status == Status.CALLED.value and len(calling) < BOARD_CALLING:
+            calling.append(call)
+        elif status != Status.CALLED.value and len(recent) < BOARD_RECENT:
+            recent.append(call)
+    waiting = {channel: 0 for channel in Channel}
+    waiting.update({Channel(channel): n for channel, n in counts})
+    fingerprint = json.dumps(
+        [[(c.number, c.counter.id if c.counter else None, c.called_at.isoformat()) for c in calling],
+         [(c.number, c.counter.id if c.counter else None) for c in recent],
+         {k.value: v for k, v in waiting.items()}, office.name_th, office.name_en],
+        ensure_ascii=False,
+    )  # fmt: skip
+    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    result = Board(office, calling, recent, waiting, version)
+    board_cache.keep(key, result)
+    return result
+
+
+# --- the counter console ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleView:
+    """Everything a counter's console page shows."""
+
+    office: OfficeRules
+    counter: CounterInfo
+    current: BookingView | None  # the ticket this counter is calling or serving
+    waiting: list[BookingView]  # what this counter will call, in order
+    others: dict[Channel, int]  # how many wait in the office's other channels
+
+
+def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> ConsoleView:
+    office, counter = _counter(counter_id, staff)
+    current = next((v.serving for v in counters(office.code, staff, now=now) if v.counter.id == counter.id), None)
+    line = waiting_line(office.code, staff, now=now)
+    mine = [
+        t for t in line.tickets
+        if (t.counter.id == counter.id if t.counter is not None else t.channel in counter.channels)
+    ]  # fmt: skip
+    mine.sort(key=lambda t: 0 if t.counter is not None else 1)  # transferred here first, as call_next does
+    others = {c: n for c, n in line.waiting.items() if c not in counter.channels}
+    return ConsoleView(office, counter, current, mine, others)
+
+
+def counters_for_staff(staff: StaffMember, office_code: str | None = None) -> list[tuple[OfficeRules, CounterInfo]]:
+    """The counters a staff member may sit at: their office's (an admin's: every office's,
+    or one office's)."""
+    offices = catalogue().active()
+    if office_code:
+        offices = [office_for_staff(office_code, staff)]
+    return [(o, c) for o in offices if staff.may_act_for(o.id) for c in o.counters if c.active]

@@ -1,0 +1,165 @@
+"""The counter console: staff sign in (Flask-Login), choose a counter, and call, recall,
+start, finish, miss or transfer tickets, with keyboard shortcuts; the page refreshes its
+live part every two seconds. Every action is one call to the queue services the staff
+API uses too; forms carry a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from app.domain.errors import KhiwError
+from app.domain.roles import StaffMember
+from app.domain.status import STATUS_LABELS
+from app.services import auth
+from app.services import queue as queue_service
+
+from ..context import locale, login_rate, now
+from ..errors import translate
+from ..formatting import register_filters
+
+counter = Blueprint("counter", __name__, url_prefix="/counter")
+counter.record_once(lambda state: register_filters(state.app))
+
+
+class ConsoleUser(UserMixin):
+    """Flask-Login's view of a staff member; the services get ``member``."""
+
+    def __init__(self, member: StaffMember) -> None:
+        self.member = member
+        self.id = str(member.id)
+
+
+def _load_user(user_id: str) -> ConsoleUser | None:
+    member = auth.staff_member_by_id(user_id)
+    return ConsoleUser(member) if member else None
+
+
+@counter.record_once
+def _setup_login(state) -> None:
+    from app.extensions import login_manager
+
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "counter.login"
+    login_manager.login_message = None
+
+
+def staff() -> StaffMember:
+    return current_user.member
+
+
+class SignInForm(FlaskForm):
+    username = StringField(validators=[DataRequired()])
+    password = PasswordField(validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A button: only the CSRF token."""
+
+
+class TransferForm(FlaskForm):
+    service = StringField()
+    counter_id = StringField()
+
+
+@counter.route("/login", methods=["GET", "POST"])
+@login_rate
+def login():
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            member = auth.sign_in(form.username.data.strip(), form.password.data)
+        except KhiwError as error:
+            flash(translate(error), "error")
+        else:
+            login_user(ConsoleUser(member))
+            return redirect(url_for("counter.choose"))
+    elif request.method == "POST":
+        flash(gettext("Enter your username and password."), "error")
+    return render_template("counter/login.html", form=form, locale=locale())
+
+
+@counter.post("/logout")
+@login_required
+def logout():
+    if ActionForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("counter.login"))
+
+
+@counter.get("/")
+@login_required
+def choose():
+    seats = queue_service.counters_for_staff(staff(), request.args.get("office") or None)
+    return render_template("counter/choose.html", seats=seats, form=ActionForm(), locale=locale())
+
+
+def _console(counter_id: int, template: str):
+    view = queue_service.counter_console(counter_id, staff(), now=now())
+    return render_template(
+        template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale()
+    )
+
+
+@counter.get("/<int:counter_id>")
+@login_required
+def console(counter_id: int):
+    return _console(counter_id, "counter/console.html")
+
+
+@counter.get("/<int:counter_id>/panel")
+@login_required
+def panel(counter_id: int):
+    """The live part of the console, fetched every two seconds by the page."""
+    return _console(counter_id, "counter/panel.html"), 200, {"Cache-Control": "no-store"}
+
+
+def _act(counter_id: int, action) -> object:
+    if not ActionForm().validate_on_submit():
+        flash(gettext("The page was open too long; please try again."), "error")
+    else:
+        try:
+            result = action()
+            if result is None:
+                flash(gettext("No one is waiting for this counter."), "info")
+        except KhiwError as error:
+            flash(translate(error), "error")
+    return redirect(url_for("counter.console", counter_id=counter_id))
+
+
+@counter.post("/<int:counter_id>/call-next")
+@login_required
+def call_next(counter_id: int):
+    return _act(counter_id, lambda: queue_service.call_next(counter_id, staff(), now=now()))
+
+
+_ACTIONS = {
+    "recall": queue_service.recall,
+    "start": queue_service.start,
+    "done": queue_service.done,
+    "no-show": queue_service.no_show,
+}
+
+
+@counter.post("/<int:counter_id>/tickets/<token>/<any(recall, start, done, 'no-show'):action>")
+@login_required
+def move(counter_id: int, token: str, action: str):
+    return _act(counter_id, lambda: _ACTIONS[action](token, staff(), now=now()))
+
+
+@counter.post("/<int:counter_id>/tickets/<token>/transfer")
+@login_required
+def transfer(counter_id: int, token: str):
+    form = TransferForm()
+    target = form.counter_id.data or ""
+    to_counter = int(target) if target.isdigit() else (target or None)
+    return _act(
+        counter_id,
+        lambda: queue_service.transfer(
+            token, staff(), now=now(), service=form.service.data or None, counter_id=to_counter
+        ),
+    )
