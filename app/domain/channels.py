@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .errors import N_
+
 
 class Channel(StrEnum):
     WALK_IN = "walk_in"  # paper ticket from the kiosk
@@ -19,3 +21,6 @@ class Channel(StrEnum):
 
 
 DEFAULT_PREFIXES = {Channel.WALK_IN: "A", Channel.WEB: "W", Channel.MOBILE: "M"}
+
+#: How each channel reads to a person (translated by whoever shows it).
+CHANNEL_LABELS = {Channel.WALK_IN: N_("Walk-in"), Channel.WEB: N_("Web"), Channel.MOBILE: N_("Mobile")}

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from flask_babel import gettext
 
 from app.domain.calendar import BANGKOK
+from app.domain.channels import CHANNEL_LABELS, Channel
 from notifier.dates import thai_date
 
 
@@ -18,6 +20,13 @@ def clock_time(instant: datetime | None) -> str:
     return instant.astimezone(BANGKOK).strftime("%H:%M") if instant else ""
 
 
+def channel_label(code: str) -> str:
+    """'walk_in' → "Walk-in" in the person's language."""
+    channel = Channel.parse(code)
+    return gettext(CHANNEL_LABELS[channel]) if channel else code
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_filter(channel_label, "channel_label")
     app.add_template_filter(thai_date, "thai_date")
     app.add_template_filter(clock_time, "clock_time")

@@ -69,6 +69,18 @@ def test_a_clerk_signs_in_chooses_a_counter_and_calls_the_next_ticket(client, of
     assert (event.to_status, event.actor) == ("called", "staff:somchai")
 
 
+def test_the_console_names_channels_as_a_clerk_reads_them(client, office):
+    issue(client, office)
+    sign_in(client)
+    counter_urls = re.findall(r'href="(/counter/\d+)"', client.get("/counter/").get_data(as_text=True))
+    pages = [client.get(url).get_data(as_text=True) for url in counter_urls]
+
+    others = [p for p in pages if "ช่องทางอื่น" in p or "Other channels" in p]
+    assert others, "a counter of one channel shows how many wait in the others"
+    assert all("walk_in" not in p.split('class="others"')[-1] for p in others)
+    assert any("คิวหน้างาน" in p for p in others)
+
+
 def test_a_console_action_without_the_csrf_token_changes_nothing(client, office):
     issue(client, office)
     sign_in(client)
