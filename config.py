@@ -123,6 +123,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         # "Find my booking": few tries, so nobody can guess the 4 digits of somebody else's.
         "RATELIMIT_FIND": environ.get("RATELIMIT_FIND", "5 per minute;20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A request body over this is refused with 413 too_large before it is read (the
+        # largest real one, a booking form, is about 2 kB).
+        "MAX_CONTENT_LENGTH": 64 * 1024,
         # The session cookie holds only the forms' CSRF token; never readable by scripts,
         # not sent on cross-site posts, and only over HTTPS in production.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -91,12 +92,35 @@ def _required_text(payload: Mapping, field: str, message: str) -> str:
 
 
 def parse_name(raw: object) -> str:
+    """A person's name as written on the ID card: NFC, spaces tidied, at most NAME_MAX.
+
+    Refused: control characters (NUL, escape sequences), invisible format characters
+    (bidirectional overrides, zero-width spaces), broken characters, and a name with no
+    letter at all — none of these is a name, and each can mislead whoever reads it.
+    """
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidField("name", N_("Enter your name as on your ID card."))
-    name = " ".join(raw.split())
+    name = " ".join(unicodedata.normalize("NFC", raw).split()) if _encodable(raw) else None
+    if name is None or any(unicodedata.category(ch) in _NOT_IN_NAMES for ch in name):
+        raise InvalidField("name", N_("The name holds characters that are not part of a name; type it again."))
+    if not any(unicodedata.category(ch).startswith("L") for ch in name):
+        raise InvalidField("name", N_("Enter your name as on your ID card."))
     if len(name) > NAME_MAX:
         raise InvalidField("name", N_("The name is too long: at most %(max)s characters."), max=NAME_MAX)
     return name
+
+
+#: Unicode categories no name holds: control, format (bidi overrides, zero-width), surrogate,
+#: private use, unassigned.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone UTF-16 surrogate
+        return False
+    return True
 
 
 def parse_email(raw: object) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -38,6 +39,7 @@ from .transactions import reading, violated_constraint, writing
 
 _bookings = Booking.__table__
 _events = BookingEvent.__table__
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Built once; each booking binds its values (SQLAlchemy reuses the compiled SQL).
 _INSERT_BOOKING = insert(_bookings).returning(_bookings.c.id)
 _INSERT_EVENT = insert(_events)
@@ -293,7 +295,9 @@ def find_booking(token: str, *, now: datetime) -> BookingView:
 
 
 def _select_by_token(token: object):
-    if not isinstance(token, str) or not token:
+    # A token is URL-safe base64 (secrets.token_urlsafe); anything else — a NUL byte, a
+    # 10,000-character path — matches nothing and never reaches the database.
+    if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
         return None
     return reading().execute(_BY_TOKEN, {"token": token}).first()
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import current_app, g, request
 from flask_babel import get_locale
 
-from app.domain.errors import N_, InvalidRequest
+from app.domain.errors import N_, InvalidField, InvalidRequest
 from app.extensions import limiter
 from app.settings import Settings
 
@@ -59,10 +59,42 @@ def locale() -> str:
 
 
 def json_body() -> dict:
-    body = request.get_json(silent=True)
+    """The request's JSON object; a 400 naming the field for what no database can store."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise InvalidRequest(N_("The request body is nested too deeply to be read.")) from None
     if not isinstance(body, dict):
         raise InvalidRequest(N_("The request body must be a JSON object."))
+    field = unstorable_text(body)
+    if field is not None:
+        raise InvalidField(
+            field, N_("This field holds characters that cannot be stored (a NUL or a broken character).")
+        )
     return body
+
+
+def unstorable_text(value: object, path: str = "", depth: int = 0) -> str | None:
+    """The dotted path of the first string holding a NUL or a lone UTF-16 surrogate, or None.
+
+    JSON allows both (``\\u0000``, ``\\ud800``); PostgreSQL and UTF-8 cannot store them.
+    """
+    if depth > 32:
+        return path or None
+    if isinstance(value, str):
+        if "\x00" in value:
+            return path or None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or None
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = unstorable_text(item, f"{path}.{key}" if path else str(key), depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def current_actor() -> str:
