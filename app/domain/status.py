@@ -33,6 +33,10 @@ ACTIVE = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING, Status.CAL
 #: Statuses of people still waiting for their call (they are "ahead" of later tickets).
 NOT_YET_CALLED = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING})
 
+#: Statuses in which something can still change for the citizen today (the status page
+#: keeps itself current while a booking is in one of them).
+STILL_CHANGING = NOT_YET_CALLED | {Status.CALLED}
+
 TERMINAL = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED})
 
 #: How each status reads to a person: on the status page, the kiosk, the counter, in

@@ -165,3 +165,10 @@ def test_a_window_already_past_does_not_delay_the_estimate():
     earlier = NOW - timedelta(hours=1)
 
     assert estimate_call_at(NOW, 3, 10, 1, not_before=earlier) == NOW + timedelta(minutes=30)
+
+
+def test_a_status_page_keeps_refreshing_until_the_person_is_at_the_counter_or_finished():
+    from app.domain.status import STILL_CHANGING
+
+    assert Status.CALLED in STILL_CHANGING and NOT_YET_CALLED <= STILL_CHANGING
+    assert not STILL_CHANGING & (TERMINAL | {Status.SERVING})

@@ -7,7 +7,7 @@ from flask import Response, redirect, render_template, request, url_for
 from app.domain.booking import parse_date, parse_last_digits, parse_ticket_number
 from app.domain.errors import N_, KhiwError
 from app.domain.geofence import Position, distance_m
-from app.domain.status import NOT_YET_CALLED, STATUS_LABELS, Status
+from app.domain.status import STATUS_LABELS, STILL_CHANGING, Status, can_move
 from app.services import booking as booking_service
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
@@ -48,7 +48,7 @@ def home():
 def _status_page(token: str, template: str = "citizen/status.html", **extra):
     booking = booking_service.find_booking(token, now=now())
     # The page keeps itself current while something can still change for the citizen.
-    refreshing = booking.status in NOT_YET_CALLED | {Status.CALLED}
+    refreshing = booking.status in STILL_CHANGING
     page = render_template(
         template,
         booking=booking,
@@ -56,7 +56,7 @@ def _status_page(token: str, template: str = "citizen/status.html", **extra):
         labels={status.value: label for status, label in STATUS_LABELS.items()},
         locale=locale(),
         refreshing=refreshing,
-        can_cancel=booking.status in NOT_YET_CALLED,
+        can_cancel=can_move(booking.status, Status.CANCELLED),
         **extra,
     )
     return page, 200, {"Cache-Control": "no-store"}
