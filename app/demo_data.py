@@ -287,6 +287,10 @@ OFFICES: list[dict] = [
         # The street (Naret Road) is from general knowledge and was not confirmed by a
         # stored source; seat and postcode are from Wikipedia.
         "code": "bang-rak",
+        # Fairness (issue 12): Bangkok's web places go first to scripts; here a web or mobile
+        # booking is held until the code sent to the phone is typed back (the others: none).
+        "verification": "otp",
+        "hold_minutes": 10,
         "name_th": "สำนักงานเขตบางรัก",
         "name_en": "Bang Rak District Office",
         "address_th": "สำนักงานเขตบางรัก ถนนนเรศ แขวงสี่พระยา เขตบางรัก กรุงเทพมหานคร 10500",

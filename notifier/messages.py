@@ -29,17 +29,18 @@ class Kind(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     SURVEY = "survey"
+    CODE = "code"  # the code that confirms a held booking (offices with verification "otp")
 
 
 #: Messages about the queue moving right now: sent first, within seconds, and useless later.
-URGENT = frozenset({Kind.TURN_NEAR, Kind.CALLED})
+URGENT = frozenset({Kind.TURN_NEAR, Kind.CALLED, Kind.CODE})
 #: How long an SMS provider may hold an urgent message before dropping it.
 URGENT_VALIDITY_SECONDS = 300
 
 
 def channels_for(kind: Kind, *, phone: bool, email: bool) -> tuple[str, ...]:
-    """Which channel carries a message: a turn alert goes where it is read at once (SMS);
-    everything else by e-mail when the person gave one (it can carry links), else SMS."""
+    """Which channel carries a message: a turn alert or a code goes where it is read at once
+    (SMS); everything else by e-mail when the person gave one (it can carry links), else SMS."""
     if kind in URGENT:
         return (SMS,) if phone else ((EMAIL,) if email else ())
     return (EMAIL,) if email else ((SMS,) if phone else ())
@@ -65,6 +66,8 @@ class Facts:
     estimated_at: str | None = None  # HH:MM, Bangkok
     status_url: str | None = None
     survey_url: str | None = None
+    code: str | None = None  # a hold's code (kind "code")
+    valid_until: str | None = None  # HH:MM, Bangkok: when the hold ends
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -176,6 +179,15 @@ def _sms(f: Facts, links_allowed: bool) -> str:
             if th
             else [f"Khiw: {f.number} on {day_short} is cancelled."]
         )
+    elif kind is Kind.CODE:
+        link = ""  # a code message carries nothing to click: it is typed back on the page
+        variants = (
+            [f"รหัสยืนยันการจองคิว {f.code} ใช้ได้ถึง {f.valid_until} น. {f.office}",
+             f"รหัสยืนยันการจองคิว {f.code} ใช้ได้ถึง {f.valid_until} น.", f"รหัสยืนยันคิว {f.code}"]
+            if th
+            else [f"Khiw: your booking code is {f.code}. Type it by {f.valid_until} to keep your place.",
+                  f"Khiw code: {f.code}"]
+        )  # fmt: skip
     else:  # survey
         link = f.survey_url if links_allowed and f.survey_url else ""
         variants = (
@@ -212,6 +224,17 @@ def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
         else "Please bring your national ID card and the papers your service needs. "
         "On arrival, scan the QR code at the kiosk to join the queue."
     )
+    if kind is Kind.CODE:
+        subject = f"รหัสยืนยันการจองคิว: {f.code}" if th else f"Your booking code: {f.code}"
+        body = (
+            f"รหัสยืนยันการจองคิวของท่านคือ {f.code} กรุณากรอกรหัสนี้ในหน้าการจองภายในเวลา {f.valid_until} น. "
+            "มิฉะนั้นที่ว่างจะถูกปล่อยให้ผู้อื่นจอง หากท่านไม่ได้จองคิว ไม่ต้องทำอะไร"
+            if th
+            else f"Your booking code is {f.code}. Type it on the booking page by {f.valid_until}, or the place "
+            "goes back to others. If you did not book, do nothing."
+        )
+        details = [d for d in details if not d.startswith(("หมายเลขคิว", "Number"))]
+        return subject, [body, "\n".join(details)], None
     if kind is Kind.BOOKED:
         subject = f"ยืนยันการจองคิว {f.number} — {f.office}" if th else f"Your booking {f.number} — {f.office}"
         intro = "การจองคิวของท่านเรียบร้อยแล้ว" if th else "Your place is booked."

@@ -17,7 +17,7 @@ from app.services.offices import create_office
 PA_SANG = (18.525833, 98.939167)
 
 # A national ID with a valid check digit, and a few more for "other people".
-VALID_IDS = ["1101700230708", "3100600445566", "1234567890121", "0105537001234", "5100899011223"]
+VALID_IDS = ["1101700230708", "3100600445566", "1234567890121", "5100899011223", "8100400123457"]
 
 _codes = itertools.count(1)
 
@@ -52,6 +52,8 @@ def make_office(
     horizon_days: int = 30,
     closures: list[date] = (),
     counters: dict[int, list[str]] | None = None,
+    verification: str = "none",
+    hold_minutes: int = 10,
 ) -> Office:
     """An office open Mon–Fri 08:30–16:30 (and Sat 09:00–12:00), one service, one counter per channel."""
     if hours is None:
@@ -76,6 +78,8 @@ def make_office(
         services=(ServiceSpec("id-card", "ทำบัตรประจำตัวประชาชน", "National ID card", avg_minutes=10),),
         counters=tuple(CounterSpec(n, f"ช่องบริการ {n}", f"Counter {n}", chans) for n, chans in counters.items()),
         closures=tuple((d, "วันหยุด", "Holiday") for d in closures),
+        verification=verification,
+        hold_minutes=hold_minutes,
     )
     return create_office(spec)
 

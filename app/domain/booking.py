@@ -6,6 +6,8 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -82,6 +84,13 @@ def read_booking_request(fields: Mapping[str, object], read_number: NumberReader
     return BookingRequest(
         office, service, channel, name, national_id, phone, email, day, position=parse_position(fields, read_number)
     )
+
+
+def request_fingerprint(fields: Mapping[str, object]) -> str:
+    """SHA-256 of the request as canonical JSON (keys sorted, no spaces): what an
+    Idempotency-Key is stored with, so the same key with another request is told apart."""
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _required_text(payload: Mapping, field: str, message: str) -> str:

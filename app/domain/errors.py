@@ -98,6 +98,12 @@ class InvalidState(KhiwError):
     code = "invalid_state"
 
 
+class IdempotencyMismatch(KhiwError):
+    """An Idempotency-Key came back with a different request: nothing of the first is told."""
+
+    code = "idempotency_mismatch"
+
+
 def format_distance(metres: int) -> str:
     """Distances a person reads at a glance: '850 m', '2.4 km'."""
     if metres < 1000:

@@ -30,8 +30,9 @@ def thai_id_check_digit(first12: str) -> int:
 def parse_national_id(raw: object, field: str = "national_id") -> str:
     """Return the 13 digits of a valid Thai national ID, or raise InvalidField.
 
-    Dashes and spaces as printed on the card (1-2345-67890-12-3), and Thai digits, are allowed. A leading
-    0 is legal (people without Thai nationality); python-stdnum wrongly rejects it.
+    Dashes and spaces as printed on the card (1-2345-67890-12-3), and Thai digits, are allowed.
+    The first digit is the holder's category, 1 to 8: no one holds an ID starting with 0 or 9
+    (0000000000001, all zeros but for the check digit, passes the checksum).
     Note the checksum cannot catch a wrong third digit: staff still look at the card.
     """
     if not isinstance(raw, str) or not raw.strip():
@@ -45,6 +46,8 @@ def parse_national_id(raw: object, field: str = "national_id") -> str:
             N_("The national ID number must have 13 digits; you entered %(count)s."),
             count=len(digits),
         )
+    if digits[0] not in "12345678":
+        raise InvalidField(field, N_("A national ID number starts with a digit from 1 to 8: please check your card."))
     if thai_id_check_digit(digits[:12]) != int(digits[12]):
         raise InvalidField(
             field,

@@ -89,6 +89,8 @@ class OfficeRules:
     checkin_late_minutes: int = 15  # …to this long after it ends
     no_show_after_recalls: int = 3  # a ticket recalled this often is missed at the next recall
     cross_channel_calls: bool = False  # a counter whose channel is empty may call from another
+    verification: str = "none"  # "otp": web and mobile bookings are held until their code is typed
+    hold_minutes: int = 10  # how long a hold keeps its place
 
     def name(self, locale: str) -> str:
         return by_locale(locale, self.name_th, self.name_en)

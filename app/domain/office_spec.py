@@ -23,6 +23,7 @@ from typing import Any
 from .calendar import OfficeCalendar
 from .channels import DEFAULT_PREFIXES, Channel
 from .errors import N_, InvalidField
+from .verification import HOLD_MINUTES_RANGE, parse_verification
 
 CODE_MAX = 32
 NAME_MAX = 200
@@ -121,6 +122,8 @@ class OfficeSpec:
     services: tuple[ServiceSpec, ...] = ()
     counters: tuple[CounterSpec, ...] = ()
     closures: tuple[tuple[date, str, str], ...] = ()
+    verification: str = "none"  # "otp": hold web and mobile bookings until a code is typed back
+    hold_minutes: int = 10
 
     def __post_init__(self) -> None:
         """Check each field in the order an admin form lists them; the first fault is raised."""
@@ -147,7 +150,10 @@ class OfficeSpec:
         )
         if not _is_int(self.web_slot_capacity) or self.web_slot_capacity < 0:
             raise InvalidField("web_slot_capacity", _CAPACITY_MESSAGE)
+        _check_range("hold_minutes", self.hold_minutes, HOLD_MINUTES_RANGE,
+                     N_("A hold keeps its place %(low)s–%(high)s minutes."))  # fmt: skip
         set_ = object.__setattr__  # normalised copies on a frozen instance
+        set_(self, "verification", parse_verification(self.verification).value)
         set_(self, "lat", float(self.lat))
         set_(self, "lon", float(self.lon))
         set_(self, "prefixes", _prefixes(self.prefixes))
@@ -177,6 +183,8 @@ class OfficeSpec:
                 "hours",
                 "capacity",
                 "closures",
+                "verification",
+                "hold_minutes",
             )
             if key in data
         }

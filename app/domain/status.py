@@ -1,6 +1,6 @@
 """A booking's life: which status may follow which.
 
-booked ──check in──▶ waiting ──call──▶ called ──start──▶ serving ──▶ done
+held ──code──▶ booked ──check in──▶ waiting ──call──▶ called ──start──▶ serving ──▶ done
    │                    ▲                 │                 │
    │ (arrived early)    │                 ├──▶ no_show      └─transfer─▶ waiting
    └──▶ checked_in ─────┘                 ├─recall: stays called
@@ -17,6 +17,7 @@ from .errors import N_, InvalidState
 
 
 class Status(StrEnum):
+    HELD = "held"  # place taken, waiting for the code sent to the person (verification "otp")
     BOOKED = "booked"
     CHECKED_IN = "checked_in"
     WAITING = "waiting"
@@ -28,20 +29,21 @@ class Status(StrEnum):
 
 
 #: Statuses that hold a place: the person still expects to be served today.
-ACTIVE = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING, Status.CALLED, Status.SERVING})
+ACTIVE = frozenset({Status.HELD, Status.BOOKED, Status.CHECKED_IN, Status.WAITING, Status.CALLED, Status.SERVING})
 
 #: Statuses of people still waiting for their call (they are "ahead" of later tickets).
 NOT_YET_CALLED = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.WAITING})
 
 #: Statuses in which something can still change for the citizen today (the status page
 #: keeps itself current while a booking is in one of them).
-STILL_CHANGING = NOT_YET_CALLED | {Status.CALLED}
+STILL_CHANGING = NOT_YET_CALLED | {Status.CALLED, Status.HELD}
 
 TERMINAL = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED})
 
 #: How each status reads to a person: on the status page, the kiosk, the counter, in
 #: messages. The one table of these words (translated by whoever shows them).
 STATUS_LABELS: dict[Status, str] = {
+    Status.HELD: N_("Waiting for your code"),
     Status.BOOKED: N_("Booked"),
     Status.CHECKED_IN: N_("Checked in"),
     Status.WAITING: N_("Waiting"),
@@ -53,6 +55,9 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 _ALLOWED: dict[Status, frozenset[Status]] = {
+    # A hold is confirmed (booked), or ends: cancelled by the person, or released when it
+    # expires or after too many wrong codes (also "cancelled", with the reason in its event).
+    Status.HELD: frozenset({Status.BOOKED, Status.CANCELLED}),
     Status.BOOKED: frozenset({Status.CHECKED_IN, Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
     Status.CHECKED_IN: frozenset({Status.WAITING, Status.CANCELLED, Status.NO_SHOW}),
     Status.WAITING: frozenset({Status.CALLED, Status.CANCELLED, Status.NO_SHOW}),

@@ -36,6 +36,7 @@ def jobs(config) -> list[Job]:
     """The schedule. (The dispatch job is a loop of its own: see ``run_scheduler``.)"""
     return [
         Job("near_turn_checks", tasks.near_turn_checks, "interval", {"seconds": config["NEAR_TURN_CHECK_SECONDS"]}),
+        Job("release_expired_holds", tasks.release_expired_holds, "interval", {"minutes": 1}),
         Job("expire_no_shows", tasks.expire_no_shows, "interval", {"minutes": 10}),
         Job("close_day", tasks.close_day, "interval", {"minutes": 10}),
         Job("day_before_reminders", tasks.day_before_reminders, "cron",

@@ -11,7 +11,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db
-from app.services import day_end, notifications, retention
+from app.services import day_end, holds, notifications, retention
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,3 +46,9 @@ def close_day(app: Flask):
 def purge_personal_data(app: Flask):
     days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
     return _run(app, "purge_personal_data", lambda now: retention.purge_personal_data(now=now, retention_days=days))
+
+
+def release_expired_holds(app: Flask):
+    """Holds whose code was not typed in time give their places back (reads and bookings
+    already skip them; this makes it so in the counts, each minute)."""
+    return _run(app, "release_expired_holds", lambda now: holds.release_expired_holds(now=now))

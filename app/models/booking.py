@@ -58,6 +58,7 @@ class Booking(db.Model):
         ),
         Index("ix_bookings_queue", "office_id", "day", "channel", "status"),
         Index("ix_bookings_board", "office_id", "day", "called_at"),
+        Index("ix_bookings_holds", "status", "hold_expires_at"),
         CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
         CheckConstraint(f"channel IN {CHANNELS_SQL}", name="channel_known"),
         CheckConstraint("seq >= 1", name="seq_positive"),
@@ -72,8 +73,9 @@ class Booking(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     channel: Mapped[str] = mapped_column(String(10))
     day: Mapped[date] = mapped_column(Date)
-    seq: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(10))
+    # None while the booking is held (a number is given at confirmation, so none is lost).
+    seq: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(10))
     slot_start: Mapped[time | None] = mapped_column(Time)
     slot_end: Mapped[time | None] = mapped_column(Time)
     status: Mapped[str] = mapped_column(String(16))
@@ -99,6 +101,14 @@ class Booking(db.Model):
     # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad
     # connection gets the same booking back instead of "already booked".
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the request body sent with that key: the same key with another body is
+    # refused (idempotency_mismatch) instead of answering with this booking.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # A hold (status "held"): until when, the code as a keyed hash (never the code), and
+    # how many wrong codes were typed.
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_code_hash: Mapped[str | None] = mapped_column(String(64))
+    hold_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

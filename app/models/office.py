@@ -70,6 +70,11 @@ class Office(db.Model):
     checkin_late_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     no_show_after_recalls: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     cross_channel_calls: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Fairness (issue 12): "otp" holds a web or mobile booking until the code sent to the
+    # person's phone (or e-mail) is typed back; an unconfirmed hold ends after hold_minutes.
+    # Checked by app.domain.office_spec (a CHECK here would rebuild the table on SQLite).
+    verification: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="office", cascade="all, delete-orphan", order_by="(OpeningPeriod.weekday, OpeningPeriod.opens)"

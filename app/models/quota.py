@@ -33,6 +33,10 @@ class DailyQuota(db.Model):
     capacity: Mapped[int] = mapped_column(Integer)
     used: Mapped[int] = mapped_column(Integer, default=0)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Places taken by holds (offices with verification "otp"): not yet numbered, so not in
+    # ``used``; a place is free while used + held < capacity. A confirmed hold moves from
+    # ``held`` to ``used`` and takes the next number; a released one just leaves ``held``.
+    held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SlotQuota(db.Model):

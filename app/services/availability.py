@@ -12,16 +12,20 @@ from app.domain.booking import DayState, web_day_state, web_window_refusal
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.office import ClosureInfo, OfficeRules
+from app.domain.verification import Verification
 from app.models import DailyQuota, SlotQuota
 
+from .holds import expired_unreleased, not_counting_expired
 from .office_rules import catalogue, office_rules
 from .transactions import reading
 
 _days = DailyQuota.__table__
 _slots = SlotQuota.__table__
 #: The day's counter rows, per channel and per web window, in one statement.
+#: Places taken on a day: numbered ones and holds (offices with verification "otp").
+_DAY_USED = (_days.c.used + _days.c.held).label("used")
 _QUOTAS = union_all(
-    select(_days.c.channel, cast(null(), Time).label("start"), _days.c.capacity, _days.c.used).where(
+    select(_days.c.channel, cast(null(), Time).label("start"), _days.c.capacity, _DAY_USED).where(
         _days.c.office_id == bindparam("o"), _days.c.day == bindparam("d")
     ),
     select(cast(null(), String), _slots.c.start, _slots.c.capacity, _slots.c.used).where(
@@ -72,6 +76,10 @@ def office_availability(code: str, day: date | None, *, now: datetime) -> Availa
             quotas[channel] = (capacity, used)
         else:
             slot_rows[start] = (capacity, used)
+    if office.verification == Verification.OTP:
+        expired = expired_unreleased(office.id, day, day, now=now)
+        quotas = not_counting_expired(quotas, expired, day)
+        slot_rows = not_counting_expired(slot_rows, expired, day)
     channels = _channel_places(office, day, quotas)
     slots = _window_places(office, day, now_local, channels[Channel.WEB].remaining, slot_rows)
     return Availability(office, day, office.calendar.is_open_on(day), channels, slots, office.closures.get(day))
@@ -117,7 +125,7 @@ class MonthCalendar:
 
 
 _WEB_MONTH = union_all(
-    select(_days.c.day, cast(null(), Time).label("start"), _days.c.capacity, _days.c.used).where(
+    select(_days.c.day, cast(null(), Time).label("start"), _days.c.capacity, _DAY_USED).where(
         _days.c.office_id == bindparam("o"),
         _days.c.day.between(bindparam("first"), bindparam("last")),
         _days.c.channel == Channel.WEB.value,
@@ -144,6 +152,10 @@ def month_calendar(code: str, month: date | None, *, now: datetime) -> MonthCale
             day_rows[day] = {Channel.WEB.value: (capacity, used)}
         else:
             slot_rows.setdefault(day, {})[start] = (capacity, used)
+    if office.verification == Verification.OTP:
+        expired = expired_unreleased(office.id, first, last, now=now)
+        day_rows = {d: not_counting_expired(rows, expired, d) for d, rows in day_rows.items()}
+        slot_rows = {d: not_counting_expired(rows, expired, d) for d, rows in slot_rows.items()}
     days = []
     for n in range(last.day):
         day = first + timedelta(days=n)

@@ -18,20 +18,30 @@ from sqlalchemy import Time, and_, bindparam, case, func, insert, literal, or_, 
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
-from app.domain import queue
+from app.domain import queue, verification
 from app.domain.booking import BookingRequest, Placement
 from app.domain.calendar import local_now, to_utc
 from app.domain.channels import Channel
-from app.domain.errors import N_, AlreadyBooked, Closed, Forbidden, InvalidField, InvalidState, NotFound
+from app.domain.errors import (
+    N_,
+    AlreadyBooked,
+    Closed,
+    Forbidden,
+    IdempotencyMismatch,
+    InvalidField,
+    InvalidState,
+    NotFound,
+)
 from app.domain.identity import blind_index, mask_national_id
 from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
 from app.domain.queue import Priority
+from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
 from app.models import Booking, BookingEvent
 from app.models.types import UTCDateTime
 from app.settings import Settings
 
-from . import board_cache, notifications
+from . import board_cache, holds, notifications
 from .capacity import give_back_place, take_place
 from .office_rules import catalogue, office_rules
 from .status import BookingRow, booking_columns, move_booking
@@ -50,7 +60,7 @@ class BookingView:
     """A booking as a response shows it: its office, service and counter, and its live place."""
 
     token: str
-    number: str
+    number: str | None  # None while held (verification "otp"): given at confirmation
     office: OfficeRules
     service: ServiceInfo
     channel: Channel
@@ -64,6 +74,7 @@ class BookingView:
     estimated_call_at: datetime | None = None
     priority: str | None = None
     called_at: datetime | None = None
+    hold_expires_at: datetime | None = None  # while held: the code must be typed before this
 
 
 @dataclass(frozen=True)
@@ -79,10 +90,28 @@ def _service(office: OfficeRules, code: str) -> ServiceInfo:
     return service
 
 
-def _idempotency_hash(client_key: str, office: OfficeRules, identity: str) -> str:
-    # Scoped to the office and the person, so one client's key can never return
-    # somebody else's booking.
-    return hashlib.sha256(f"{office.id}|{identity}|{client_key}".encode()).hexdigest()
+def _idempotency_hash(client_key: str) -> str:
+    # One key, one request: the key is stored with a fingerprint of the body it came with,
+    # and the same key with another body is refused (idempotency_mismatch), so a key can
+    # never hand back somebody else's booking.
+    return hashlib.sha256(f"idempotency:v2|{client_key}".encode()).hexdigest()
+
+
+def _replay(earlier: tuple[BookingRow, str | None], fingerprint: str | None, *, now: datetime) -> BookingResult:
+    """The booking an earlier request with the same key made, if this request is the same."""
+    row, earlier_fingerprint = earlier
+    if earlier_fingerprint is not None and not hmac.compare_digest(earlier_fingerprint, fingerprint or ""):
+        raise IdempotencyMismatch(
+            N_("This Idempotency-Key was already used for a different request. Use a new key for a new booking.")
+        )
+    return BookingResult(_view(row, now=now), replayed=True)
+
+
+def _find_by_idempotency(idem: str) -> tuple[BookingRow, str | None] | None:
+    found = reading().execute(
+        select(*booking_columns(), _bookings.c.idempotency_fingerprint).where(_bookings.c.idempotency_key == idem)
+    ).first()
+    return (BookingRow.of(found), found.idempotency_fingerprint) if found else None
 
 
 @dataclass(frozen=True)
@@ -107,24 +136,31 @@ def book(
     *,
     settings: Settings,
     idempotency_key: str | None = None,
+    fingerprint: str | None = None,
     actor: str = "citizen",
     locale: str = "th",
 ) -> BookingResult:
-    """Book a web or mobile place.
+    """Book a web or mobile place (at an ``otp`` office: hold it, and send the code).
 
     Read (office rules, an earlier retry) → decide (the domain, per channel) → write once.
+    ``fingerprint`` identifies the request's body (``rules.request_fingerprint``): an
+    ``idempotency_key`` seen before answers the earlier booking only for the same body.
     """
     now = settings.now()
     office = office_rules(request.office, field="office")
     service = _service(office, request.service)
     nid_bidx = blind_index(request.national_id, settings.id_hmac_key, "nid:v1") if request.national_id else None
-    idem = _idempotency_hash(idempotency_key, office, nid_bidx or request.phone or "") if idempotency_key else None
+    idem = _idempotency_hash(idempotency_key) if idempotency_key else None
     if idem:
-        earlier = _find_row(_bookings.c.idempotency_key == idem)
+        earlier = _find_by_idempotency(idem)
         if earlier is not None:
-            return BookingResult(_view(earlier, now=now), replayed=True)
+            return _replay(earlier, fingerprint, now=now)
 
     placement = rules.decide_placement(request, office, local_now(now), settings.max_accuracy_m)
+    hold = None
+    if verification.needs_hold(office.verification, placement.channel):
+        verification.check_reachable(request.phone, request.email)
+        hold = Hold.new(now, office.hold_minutes, settings.id_hmac_key)
     person = Person(
         name=request.name,
         nid_bidx=nid_bidx,
@@ -135,10 +171,30 @@ def book(
         locale=locale,
     )
     try:
-        view = place_ticket(office, service, placement, person, now=now, actor=actor, idempotency_hash=idem)
+        view = place_ticket(
+            office, service, placement, person, now=now, actor=actor, idempotency_hash=idem,
+            fingerprint=fingerprint, hold=hold,
+        )  # fmt: skip
     except IntegrityError as error:
-        return _resolve_conflict(error, idem, placement.day, now=now)
+        return _resolve_conflict(error, idem, fingerprint, placement.day, now=now)
     return BookingResult(view)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A new hold: its token (chosen first, since the code's hash is bound to it), its code,
+    the code's hash as stored, and when it ends."""
+
+    token: str
+    code: str
+    code_hash: str
+    expires_at: datetime
+
+    @classmethod
+    def new(cls, now: datetime, minutes: int, key: bytes) -> Hold:
+        token = secrets.token_urlsafe(32)
+        code = f"{secrets.randbelow(10**verification.CODE_DIGITS):0{verification.CODE_DIGITS}d}"
+        return cls(token, code, holds.code_hash(token, code, key), verification.hold_expires_at(now, minutes))
 
 
 def place_ticket(
@@ -150,23 +206,33 @@ def place_ticket(
     now: datetime,
     actor: str,
     idempotency_hash: str | None = None,
+    fingerprint: str | None = None,
     priority: Priority | None = None,
+    hold: Hold | None = None,
 ) -> BookingView:
     """The one write every channel shares: take the place, number it, record who and when.
 
     Web and mobile bookings and walk-in tickets all come through here, in one short
     transaction; the unique indexes have the last word on "one booking per person".
     A walk-in ticket is issued to someone already at the office: it waits from the start,
-    and its arrival is the moment of issue (first come, first served).
+    and its arrival is the moment of issue (first come, first served). A ``hold`` takes the
+    place without a number, and sends its code instead of the confirmation.
     """
     slot = placement.slot
     walk_in = placement.channel is Channel.WALK_IN
-    status = Status.WAITING if walk_in else Status.BOOKED
+    status = Status.WAITING if walk_in else Status.HELD if hold else Status.BOOKED
     checked_in_at = now if walk_in else None
-    token = secrets.token_urlsafe(32)
+    token = hold.token if hold else secrets.token_urlsafe(32)
     with writing() as connection:
-        seq = take_place(office, placement.channel, placement.day, slot.start if slot else None)
-        number = rules.format_ticket_number(office.prefix(placement.channel), seq)
+        if office.verification == verification.Verification.OTP and not walk_in:
+            # Expired holds of this day give their places back before this one is taken,
+            # and stop counting as the person's booking of the day.
+            holds.release_expired_holds(now=now, office_id=office.id, day=placement.day)
+        seq = take_place(office, placement.channel, placement.day, slot.start if slot else None, hold=bool(hold))
+        if hold:
+            seq = number = None
+        else:
+            number = rules.format_ticket_number(office.prefix(placement.channel), seq)
         booking_id = connection.execute(
             _INSERT_BOOKING,
             {
@@ -189,6 +255,9 @@ def place_ticket(
                 "locale": person.locale,
                 "distance_m": placement.distance_m,
                 "idempotency_key": idempotency_hash,
+                "idempotency_fingerprint": fingerprint if idempotency_hash else None,
+                "hold_expires_at": hold.expires_at if hold else None,
+                "hold_code_hash": hold.code_hash if hold else None,
                 "priority": priority.value if priority else None,
                 "checked_in_at": checked_in_at,
                 "created_at": now,
@@ -216,11 +285,13 @@ def place_ticket(
             created_at=now,
             priority=priority.value if priority else None,
             checked_in_at=checked_in_at,
+            hold_expires_at=hold.expires_at if hold else None,
         )
-        # The confirmation is written with the booking: both commit, or neither does.
+        # The confirmation (or a hold's code) is written with the booking: both commit, or neither does.
         notifications.enqueue(
-            connection, row, notifications.Kind.BOOKED, now=now,
+            connection, row, notifications.Kind.CODE if hold else notifications.Kind.BOOKED, now=now,
             contact=notifications.Contact(person.phone, person.email, person.locale),
+            code=hold.code if hold else None,
         )  # fmt: skip
         board_cache.forget_office(office.id)
         # Counted before the commit, on the same connection: one checkout and one
@@ -236,13 +307,15 @@ _CONFLICTS = {
 }
 
 
-def _resolve_conflict(error: IntegrityError, idem: str | None, day: date, *, now: datetime) -> BookingResult:
+def _resolve_conflict(
+    error: IntegrityError, idem: str | None, fingerprint: str | None, day: date, *, now: datetime
+) -> BookingResult:
     """A unique index refused the insert: tell which rule a concurrent request won."""
     kind = _CONFLICTS.get(violated_constraint(error) or "")
     if kind == "retry" and idem:
-        earlier = _find_row(_bookings.c.idempotency_key == idem)
+        earlier = _find_by_idempotency(idem)
         if earlier is not None:
-            return BookingResult(_view(earlier, now=now), replayed=True)
+            return _replay(earlier, fingerprint, now=now)
     if kind == "person":
         # Nothing about the other booking: whoever typed this ID or phone may not be its owner.
         raise AlreadyBooked(
@@ -307,11 +380,6 @@ def _row_by_token(token: object) -> BookingRow | None:
     return BookingRow.of(found) if found else None
 
 
-def _find_row(condition) -> BookingRow | None:
-    found = reading().execute(select(*booking_columns()).where(condition)).first()
-    return BookingRow.of(found) if found else None
-
-
 def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> BookingView:
     """Cancel and give the place back. Cancelling twice is not an error: a retry on a bad
     connection gets the cancelled booking again."""
@@ -321,11 +389,43 @@ def cancel_booking(token: str, *, now: datetime, actor: str = "citizen") -> Book
     if booking.day < local_now(now).date():
         raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=booking.day.isoformat())
     row = _row_by_token(token)
+    return _cancel(row, now=now, actor=actor)
+
+
+def _cancel(row: BookingRow, *, now: datetime, actor: str, note: str | None = None) -> BookingView:
+    """Cancel ``row`` and give its place back; a held booking gives back its hold (it had no
+    number, and nothing was confirmed to the person, so no message)."""
+    held = row.status is Status.HELD
     with writing() as connection:
-        moved = move_booking(row, Status.CANCELLED, now=now, actor=actor)
-        give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
-        notifications.enqueue(connection, moved, notifications.Kind.CANCELLED, now=now)
+        moved = move_booking(row, Status.CANCELLED, now=now, actor=actor, note=note)
+        give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start, held=held)
+        if not held:
+            notifications.enqueue(connection, moved, notifications.Kind.CANCELLED, now=now)
     return _view(moved, now=now)
+
+
+def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: datetime) -> BookingView:
+    """A clerk or head cancels a citizen's booking at the counter after checking the ID card:
+    someone else booked with this person's ID or phone, and the person needs the day back.
+
+    Recorded with who (the staff member) and why (``reason``, required) in the booking's
+    history. Another office's booking is ``forbidden``; a finished one ``invalid_state``.
+    """
+    from .queue import ticket_for_staff  # the queue module imports this one
+
+    why = reason.strip() if isinstance(reason, str) else ""
+    if not why:
+        raise InvalidField(
+            "reason", N_("Say why the booking is cancelled (e.g. ID card checked: booked by someone else).")
+        )
+    if len(why) > 500:
+        raise InvalidField("reason", N_("The reason is too long: at most %(max)s characters."), max=500)
+    _office, row = ticket_for_staff(token, staff)
+    if row.status is Status.CANCELLED:
+        raise InvalidState(N_("This booking is already cancelled."))
+    if row.day < local_now(now).date():
+        raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=row.day.isoformat())
+    return _cancel(row, now=now, actor=staff.actor, note=why)
 
 
 def check_in(office_code: str, token: str, *, now: datetime, actor: str, kiosk_office_id: int) -> BookingView:
@@ -396,6 +496,9 @@ def _view(
 ) -> BookingView:
     office = office or catalogue().by_id[row.office_id]
     service = office.service_by_id(row.service_id)
+    if row.status is Status.HELD and not verification.hold_is_live(row.status, row.hold_expires_at, 0, now):
+        # Expired: released, whether or not the job has run yet (its place is not counted either).
+        row = replace(row, status=Status.CANCELLED)
     view = BookingView(
         token=row.token,
         number=row.number,
@@ -410,6 +513,7 @@ def _view(
         created_at=row.created_at,
         priority=row.priority,
         called_at=row.called_at,
+        hold_expires_at=row.hold_expires_at if row.status is Status.HELD else None,
     )
     if row.status not in NOT_YET_CALLED:
         return view

@@ -44,11 +44,25 @@ _TAKE_SLOT = (
     .values(used=_slots.c.used + 1)
     .returning(_slots.c.used)
 )
+_DAY_ROW = (_days.c.office_id == bindparam("o"), _days.c.day == bindparam("d"), _days.c.channel == bindparam("c"))
+# A place is free while the numbered places and the holds leave room.
 _TAKE_DAY = (
     update(_days)
-    .where(_days.c.office_id == bindparam("o"), _days.c.day == bindparam("d"), _days.c.channel == bindparam("c"))
-    .where(_days.c.used < _days.c.capacity)
+    .where(*_DAY_ROW, _days.c.used + _days.c.held < _days.c.capacity)
     .values(used=_days.c.used + 1, last_seq=_days.c.last_seq + 1)
+    .returning(_days.c.last_seq)
+)
+_HOLD_DAY = (
+    update(_days)
+    .where(*_DAY_ROW, _days.c.used + _days.c.held < _days.c.capacity)
+    .values(held=_days.c.held + 1)
+    .returning(_days.c.held)
+)
+# A confirmed hold keeps its place, now numbered: from ``held`` to ``used``, with the next number.
+_CONFIRM_DAY = (
+    update(_days)
+    .where(*_DAY_ROW, _days.c.held > 0)
+    .values(held=_days.c.held - 1, used=_days.c.used + 1, last_seq=_days.c.last_seq + 1)
     .returning(_days.c.last_seq)
 )
 
@@ -57,16 +71,21 @@ def _take_slot(office_id: int, day: date, start: time) -> int | None:
     return db.session.connection().execute(_TAKE_SLOT, {"o": office_id, "d": day, "s": start}).scalar_one_or_none()
 
 
-def _take_day(office_id: int, day: date, channel: Channel) -> int | None:
+def _take_day(office_id: int, day: date, channel: Channel, statement=_TAKE_DAY) -> int | None:
     params = {"o": office_id, "d": day, "c": channel.value}
-    return db.session.connection().execute(_TAKE_DAY, params).scalar_one_or_none()
+    return db.session.connection().execute(statement, params).scalar_one_or_none()
 
 
-def take_place(office: OfficeRules, channel: Channel, day: date, slot_start: time | None = None) -> int:
+def take_place(
+    office: OfficeRules, channel: Channel, day: date, slot_start: time | None = None, *, hold: bool = False
+) -> int:
     """Take one place of the channel's day (and of the web slot); return the ticket's sequence.
 
+    With ``hold`` the place is taken but not numbered (a held booking, numbered when it is
+    confirmed: ``confirm_place``); the value returned is then of no use.
     Raises CapacityFull, leaving nothing changed, when the slot or the day is full.
     """
+    statement = _HOLD_DAY if hold else _TAKE_DAY
     if slot_start is not None:
         taken = _take_slot(office.id, day, slot_start)
         if taken is None:  # the window's row may not exist yet: create it, then try once more
@@ -84,7 +103,7 @@ def take_place(office: OfficeRules, channel: Channel, day: date, slot_start: tim
                 slot=slot_start.strftime("%H:%M"),
                 date=day.isoformat(),
             )
-    seq = _take_day(office.id, day, channel)
+    seq = _take_day(office.id, day, channel, statement)
     if seq is None:
         _insert_if_missing(
             _days,
@@ -92,7 +111,7 @@ def take_place(office: OfficeRules, channel: Channel, day: date, slot_start: tim
              "capacity": office.daily_capacity(channel, day), "used": 0, "last_seq": 0},
             ["office_id", "day", "channel"],
         )  # fmt: skip
-        seq = _take_day(office.id, day, channel)
+        seq = _take_day(office.id, day, channel, statement)
     if seq is None:
         raise CapacityFull(_FULL_MESSAGES[channel], field="date", date=day.isoformat())
     return seq
@@ -105,8 +124,19 @@ _FULL_MESSAGES = {
 }
 
 
-def give_back_place(office_id: int, channel: Channel, day: date, slot_start: time | None) -> None:
-    """Return a cancelled booking's place; its number stays used."""
+def confirm_place(office_id: int, channel: Channel, day: date) -> int:
+    """A confirmed hold's place becomes a numbered one; return its sequence (the next number:
+    numbers are given in the order holds are confirmed, so none is skipped)."""
+    seq = _take_day(office_id, day, channel, _CONFIRM_DAY)
+    if seq is None:  # the CHECKs and the hold's own row make this unreachable
+        raise RuntimeError("a confirmed hold had no held place")
+    return seq
+
+
+def give_back_place(
+    office_id: int, channel: Channel, day: date, slot_start: time | None, *, held: bool = False
+) -> None:
+    """Return a cancelled booking's place (its number stays used), or a released hold's."""
     if slot_start is not None:
         db.session.execute(
             update(_slots)
@@ -114,9 +144,10 @@ def give_back_place(office_id: int, channel: Channel, day: date, slot_start: tim
             .where(_slots.c.used > 0)
             .values(used=_slots.c.used - 1)
         )
+    column = _days.c.held if held else _days.c.used
     db.session.execute(
         update(_days)
         .where(_days.c.office_id == office_id, _days.c.day == day, _days.c.channel == channel.value)
-        .where(_days.c.used > 0)
-        .values(used=_days.c.used - 1)
+        .where(column > 0)
+        .values({column: column - 1})
     )

@@ -84,6 +84,7 @@ def enqueue(
     contact: Contact | None = None,
     people_ahead: int | None = None,
     estimated_at: datetime | None = None,
+    code: str | None = None,
 ) -> int:
     """Write ``kind``'s message(s) for ``booking`` into the outbox; return how many are new.
 
@@ -107,12 +108,17 @@ def enqueue(
             "id": booking.id, "token": booking.token, "office_id": booking.office_id,
             "service_id": booking.service_id, "channel": booking.channel.value, "day": booking.day,
             "number": booking.number, "slot_start": booking.slot_start, "slot_end": booking.slot_end,
-            "counter_id": booking.counter_id,
+            "counter_id": booking.counter_id, "hold_expires_at": booking.hold_expires_at,
         }  # fmt: skip
     channels = channels_for(kind, phone=bool(contact.phone), email=bool(contact.email))
     if not channels:
         return 0
     facts = _facts(values, kind, contact.locale, people_ahead, estimated_at)
+    if kind is Kind.CODE:
+        # The code is kept in the outbox only to be sent; the booking holds only its hash.
+        facts["code"] = code
+        expires = values.get("hold_expires_at")
+        facts["valid_until"] = expires.astimezone(BANGKOK).strftime("%H:%M") if expires else None
     rows = [
         {
             "key": f"booking:{values['id']}:{kind.value}:{channel}",
@@ -153,7 +159,7 @@ def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
     facts = Facts(
         kind=kind.value,
         locale=locale if locale in ("th", "en") else "th",
-        number=values["number"],
+        number=values["number"] or "",
         office_th=office.name_th,
         office_en=office.name_en,
         service_th=service.name_th if service else "",

@@ -124,4 +124,6 @@ def rules_of(office: Office) -> OfficeRules:
         checkin_late_minutes=office.checkin_late_minutes,
         no_show_after_recalls=office.no_show_after_recalls,
         cross_channel_calls=office.cross_channel_calls,
+        verification=office.verification,
+        hold_minutes=office.hold_minutes,
     )

@@ -64,6 +64,8 @@ def _office_from(spec: OfficeSpec) -> Office:
         prefix_walk_in=spec.prefixes[Channel.WALK_IN],
         prefix_web=spec.prefixes[Channel.WEB],
         prefix_mobile=spec.prefixes[Channel.MOBILE],
+        verification=spec.verification,
+        hold_minutes=spec.hold_minutes,
         periods=[
             OpeningPeriod(weekday=day, opens=opens, closes=closes)
             for day, periods in spec.hours.items()

@@ -85,6 +85,11 @@ def _ticket(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]
     return office, row
 
 
+def ticket_for_staff(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]:
+    """A booking by token, for a staff member of its office (``forbidden`` otherwise)."""
+    return _ticket(token, staff)
+
+
 # --- what a counter sees ------------------------------------------------------------------
 
 

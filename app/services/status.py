@@ -37,8 +37,8 @@ class BookingRow:
     service_id: int
     channel: Channel
     day: date
-    seq: int
-    number: str
+    seq: int | None  # None while held
+    number: str | None
     slot_start: time | None
     slot_end: time | None
     status: Status
@@ -48,6 +48,7 @@ class BookingRow:
     checked_in_at: datetime | None = None
     called_at: datetime | None = None
     recalls: int = 0
+    hold_expires_at: datetime | None = None  # a held booking's deadline for its code
 
     @classmethod
     def of(cls, row: Row) -> BookingRow:
@@ -70,13 +71,15 @@ class BookingRow:
             checked_in_at=m["checked_in_at"],
             called_at=m["called_at"],
             recalls=m["recalls"],
+            hold_expires_at=m["hold_expires_at"],
         )
 
 
 def booking_columns() -> list:
     b = _bookings.c
     return [b.id, b.token, b.office_id, b.service_id, b.channel, b.day, b.seq, b.number, b.slot_start, b.slot_end,
-            b.status, b.counter_id, b.created_at, b.priority, b.checked_in_at, b.called_at, b.recalls]  # fmt: skip
+            b.status, b.counter_id, b.created_at, b.priority, b.checked_in_at, b.called_at, b.recalls,
+            b.hold_expires_at]  # fmt: skip
 
 
 def move_booking(

@@ -132,13 +132,24 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_same_booking(client):
     assert web["used"] == 1
 
 
-def test_an_idempotency_key_never_returns_somebody_elses_booking(client):
+def test_an_idempotency_key_reused_with_another_body_is_refused_and_reveals_nothing(client):
     office = make_office()
-    book(client, web_booking(office.code, date=TUESDAY, serial=1), **{"Idempotency-Key": "1"})
+    first = book(client, web_booking(office.code, date=TUESDAY, serial=1), **{"Idempotency-Key": "1"})
 
     other = book(client, web_booking(office.code, date=TUESDAY, serial=2), **{"Idempotency-Key": "1"})
+    same_person_other_window = book(
+        client, web_booking(office.code, date=TUESDAY, serial=1, slot="10:00"), **{"Idempotency-Key": "1"}
+    )
 
-    assert other.status_code == 201 and other.json["number"] == "W002"
+    for refused in (other, same_person_other_window):
+        assert refused.status_code == 422
+        assert refused.json["error"]["code"] == "idempotency_mismatch"
+        assert first.json["token"] not in refused.text and "W001" not in refused.text
+    web = client.get(f"/api/v1/offices/{office.code}/availability?date={TUESDAY}").json["channels"]["web"]
+    assert web["used"] == 1  # nothing was booked by the refused requests
+    replay = book(client, web_booking(office.code, date=TUESDAY, serial=1), **{"Idempotency-Key": "1"})
+    assert replay.status_code == 200 and replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json["token"] == first.json["token"]
 
 
 def test_a_mobile_booking_near_the_office_joins_todays_queue(client):

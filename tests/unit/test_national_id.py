@@ -48,8 +48,18 @@ def test_a_valid_national_id_is_returned_as_its_13_digits(typed, digits):
     assert parse_national_id(typed) == digits
 
 
-def test_a_national_id_with_a_leading_zero_is_legal():
-    first12 = "010553700123"
+@pytest.mark.parametrize("first12", ["000000000000", "010553700123", "910553700123"])
+def test_a_national_id_no_one_can_hold_is_refused_even_with_a_valid_check_digit(first12):
+    national_id = first12 + str(thai_id_check_digit(first12))
+
+    error = refused(national_id)
+
+    assert "1 to 8" in error.message
+
+
+@pytest.mark.parametrize("category", "12345678")
+def test_every_holder_category_from_1_to_8_is_accepted(category):
+    first12 = category + "10553700123"
     national_id = first12 + str(thai_id_check_digit(first12))
 
     assert parse_national_id(national_id) == national_id
@@ -115,7 +125,8 @@ def test_the_field_named_in_the_error_can_be_chosen_by_the_caller():
 
 def random_prefixes(count: int) -> list[str]:
     rng = random.Random(2569)
-    return ["".join(rng.choice("0123456789") for _ in range(12)) for _ in range(count)]
+    # The first digit is a holder category, 1–8; the other eleven are any digits.
+    return [rng.choice("12345678") + "".join(rng.choice("0123456789") for _ in range(11)) for _ in range(count)]
 
 
 def test_every_id_completed_with_its_check_digit_parses_and_any_other_last_digit_fails():

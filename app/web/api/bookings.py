@@ -7,9 +7,11 @@ import io
 import qrcode
 from flask import jsonify, request, send_file, url_for
 
+from app.domain.booking import request_fingerprint
 from app.domain.errors import N_, InvalidField
 from app.links import booking_status_url
 from app.services import booking as booking_service
+from app.services import holds
 
 from ..context import booking_rate, json_body, locale, lookup_rate, now, settings
 from . import api
@@ -22,18 +24,31 @@ IDEMPOTENCY_KEY_MAX = 128
 @api.post("/bookings")
 @booking_rate
 def create_booking():
-    request_ = parse_booking_request(json_body())
+    body = json_body()
+    request_ = parse_booking_request(body)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
         raise InvalidField("Idempotency-Key", N_("Idempotency-Key must be 1–128 printable characters."))
     config = settings()
-    result = booking_service.book(request_, settings=config, idempotency_key=key, locale=locale())
+    result = booking_service.book(
+        request_, settings=config, idempotency_key=key, fingerprint=request_fingerprint(body), locale=locale()
+    )
     response = jsonify(booking_json(result.booking, locale(), config.public_base_url))
     response.status_code = 200 if result.replayed else 201
     response.headers["Location"] = url_for("api.get_booking", token=result.booking.token)
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+@api.post("/bookings/<token>/confirm")
+@booking_rate
+def confirm_booking(token: str):
+    """A held booking (an office with verification "otp") becomes booked with the code sent
+    to the person's phone or e-mail, and gets its number."""
+    body = json_body()
+    booking = holds.confirm_booking(token, body.get("code"), settings=settings())
+    return jsonify(booking_json(booking, locale(), settings().public_base_url))
 
 
 @api.get("/bookings/<token>")

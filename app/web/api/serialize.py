@@ -30,6 +30,8 @@ def office_json(office: OfficeRules, locale: str) -> dict:
         "lon": office.lon,
         "geofence_m": office.geofence_m,
         "booking_horizon_days": office.booking_horizon_days,
+        "verification": office.verification,
+        "hold_minutes": office.hold_minutes,
         "services": [
             {"code": s.code, "name": s.name(locale), "avg_minutes": s.avg_minutes} for s in office.active_services()
         ],
@@ -82,6 +84,7 @@ def booking_json(booking: BookingView, locale: str, base_url: str) -> dict:
         "created_at": local_iso(booking.created_at),
         "priority": booking.priority,
         "called_at": local_iso(booking.called_at),
+        "hold_expires_at": local_iso(booking.hold_expires_at),
     }
 
 

@@ -7,6 +7,7 @@ from flask import Response, g, jsonify, request
 
 from app.domain.roles import StaffMember
 from app.services import auth
+from app.services import booking as booking_service
 from app.services import queue as queue_service
 
 from ..context import json_body, locale, now, settings
@@ -71,3 +72,13 @@ def transfer(token: str):
         token, staff, now=now(), service=body.get("service"), counter_id=body.get("counter_id")
     )
     return jsonify(booking_json(moved, locale(), settings().public_base_url))
+
+
+@api.post("/tickets/<token>/cancel")
+def cancel_ticket(token: str):
+    """Cancel a citizen's booking at the counter after checking the ID card (``{"reason"}``,
+    required): recorded with the staff member and the reason."""
+    staff = _staff()
+    body = json_body()
+    cancelled = booking_service.cancel_at_counter(token, body.get("reason"), staff, now=now())
+    return jsonify(booking_json(cancelled, locale(), settings().public_base_url))

@@ -9,6 +9,7 @@ from app.domain.errors import N_, KhiwError
 from app.domain.geofence import Position, distance_m
 from app.domain.status import STATUS_LABELS, STILL_CHANGING, Status, can_move
 from app.services import booking as booking_service
+from app.services import holds
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
@@ -45,8 +46,10 @@ def home():
     return render_template("citizen/home.html", rows=rows, query=query, located=position is not None, locale=lang)
 
 
-def _status_page(token: str, template: str = "citizen/status.html", **extra):
+def _status_page(token: str, template: str = "citizen/status.html", status: int = 200, **extra):
     booking = booking_service.find_booking(token, now=now())
+    if booking.status is Status.HELD and template == "citizen/status.html":
+        template = "citizen/confirm.html"  # held (an "otp" office): the code comes first
     # The page keeps itself current while something can still change for the citizen.
     refreshing = booking.status in STILL_CHANGING
     page = render_template(
@@ -59,13 +62,26 @@ def _status_page(token: str, template: str = "citizen/status.html", **extra):
         can_cancel=can_move(booking.status, Status.CANCELLED),
         **extra,
     )
-    return page, 200, {"Cache-Control": "no-store"}
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @citizen.get("/b/<token>")
 @lookup_rate
 def booking_status(token: str):
     return _status_page(token, just_booked=request.args.get("new") == "1")
+
+
+@citizen.post("/b/<token>/confirm")
+@booking_rate
+def confirm_code(token: str):
+    """The code sent to a held booking's phone or e-mail books it; then the usual page."""
+    try:
+        holds.confirm_booking(token, request.form.get("code", ""), settings=settings())
+    except KhiwError as error:
+        if error.code == "not_found":
+            raise
+        return _status_page(token, error=translate(error), status=400 if error.code == "invalid" else 409)
+    return redirect(url_for("citizen.booking_status", token=token, new=1), code=303)
 
 
 @citizen.get("/b/<token>/cancel")
