@@ -99,13 +99,25 @@ def claim(worker: str, *, now: datetime, lease_seconds: float, limit: int, max_a
     return claimed
 
 
+#: What a delivered (or given-up) confirmation code message keeps in place of the code.
+SPENT_CODE = "••••••"
+
+
+def _spent(message: Claimed) -> dict:
+    """A message's facts once it needs sending no more: a confirmation code is not kept in
+    clear a moment longer than delivery needs (the booking keeps only its hash)."""
+    if "code" not in message.facts:
+        return {}
+    return {"facts": {**message.facts, "code": SPENT_CODE}}
+
+
 def record_sent(message: Claimed, worker: str, *, provider_id: str, status: str, now: datetime) -> None:
     with writing() as connection:
         connection.execute(
             update(_outbox)
             .where(_o.id == message.id, _o.claimed_by == worker, _o.status == "sending")
             .values(status="sent", provider_id=provider_id[:120], provider_status=status, sent_at=now,
-                    locked_until=None, last_error=None)
+                    locked_until=None, last_error=None, **_spent(message))
         )  # fmt: skip
 
 
@@ -124,6 +136,8 @@ def record_failure(
     with writing() as connection:
         if dead:
             values = {"status": "dead", "locked_until": None, "last_error": error}
+            if not (failure.permanent and message.channel == SMS):  # the e-mail fallback copies the facts
+                values.update(_spent(message))
         else:
             delay = policy.delay(message.attempts, rng)
             values = {"status": "pending", "locked_until": None, "last_error": error,

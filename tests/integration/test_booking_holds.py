@@ -284,3 +284,19 @@ def test_the_code_page_in_thai_names_the_fault_when_the_hold_has_ended(client, c
     late = client.post(f"/b/{hold['token']}/confirm", data={"code": code, "csrf_token": token})
 
     assert late.status_code == 409 and "กรุณาจองใหม่" in late.text
+
+
+def test_a_delivered_code_is_not_kept_in_clear_in_the_outbox(client, clock):
+    from app.services import outbox
+
+    office = otp_office()
+    hold = held(client, office, 1)
+    code = sent_code(hold["token"])
+    [claimed] = outbox.claim("worker-1", now=clock.now, lease_seconds=60, limit=10, max_attempts=8)
+
+    outbox.record_sent(claimed, "worker-1", provider_id="SM1", status="queued", now=clock.now)
+
+    db.session.expire_all()
+    kept = db.session.scalar(select(OutboxMessage.facts).where(OutboxMessage.kind == "code"))
+    assert code not in str(kept) and kept["code"] == outbox.SPENT_CODE
+    assert confirm(client, hold["token"], code).status_code == 200  # the person still books with it
