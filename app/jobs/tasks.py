@@ -11,7 +11,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db
-from app.services import day_end, notifications, retention
+from app.services import day_end, notifications, requests, retention
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,3 +46,9 @@ def close_day(app: Flask):
 def purge_personal_data(app: Flask):
     days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
     return _run(app, "purge_personal_data", lambda now: retention.purge_personal_data(now=now, retention_days=days))
+
+
+def delay_notice_reminders(app: Flask):
+    """Section 10: e-mail each office's head the requests whose delay notice is due (never a
+    notice itself: only staff write the reason)."""
+    return _run(app, "delay_notice_reminders", lambda now: requests.remind_notices_due(now=now))

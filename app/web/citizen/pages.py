@@ -9,6 +9,7 @@ from app.domain.errors import N_, KhiwError
 from app.domain.geofence import Position, distance_m
 from app.domain.status import STATUS_LABELS, STILL_CHANGING, Status, can_move
 from app.services import booking as booking_service
+from app.services import requests as request_service
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
@@ -57,6 +58,8 @@ def _status_page(token: str, template: str = "citizen/status.html", **extra):
         locale=locale(),
         refreshing=refreshing,
         can_cancel=can_move(booking.status, Status.CANCELLED),
+        # Section 10 requests filed after this visit (a clerk linked them to the booking).
+        requests=request_service.requests_of_booking(token, now=now()),
         **extra,
     )
     return page, 200, {"Cache-Control": "no-store"}
