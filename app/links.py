@@ -21,3 +21,8 @@ def booking_qr_url(base_url: str, token: str) -> str:
 def booking_survey_url(base_url: str, token: str) -> str:
     """The Citizen Feedback survey of a finished visit."""
     return f"{base_url.rstrip('/')}/b/{token}/survey"
+
+
+def request_status_url(base_url: str, token: str) -> str:
+    """A Section 10 request's tracking page."""
+    return f"{base_url.rstrip('/')}/r/{token}"

@@ -30,6 +30,18 @@ class Kind(StrEnum):
     CANCELLED = "cancelled"
     SURVEY = "survey"
     CODE = "code"  # the code that confirms a held booking (offices with verification "otp")
+    # Section 10 request tracking (app/services/requests.py): to the applicant…
+    REQUEST_COMPLETED = "request_completed"
+    REQUEST_REJECTED = "request_rejected"
+    DELAY_NOTICE = "delay_notice"
+    # …and to the office's head: a delay notice falls due and none was sent.
+    NOTICE_REMINDER = "notice_reminder"
+
+
+#: Messages about a request (not a queue booking); rendered by ``_request_sms``/``_request_email``.
+REQUEST_KINDS = frozenset({Kind.REQUEST_COMPLETED, Kind.REQUEST_REJECTED, Kind.DELAY_NOTICE, Kind.NOTICE_REMINDER})
+#: Section 10 asks for a written notice: it goes by every channel the applicant gave.
+EVERY_CHANNEL = frozenset({Kind.DELAY_NOTICE})
 
 
 #: Messages about the queue moving right now: sent first, within seconds, and useless later.
@@ -43,6 +55,8 @@ def channels_for(kind: Kind, *, phone: bool, email: bool) -> tuple[str, ...]:
     (SMS); everything else by e-mail when the person gave one (it can carry links), else SMS."""
     if kind in URGENT:
         return (SMS,) if phone else ((EMAIL,) if email else ())
+    if kind in EVERY_CHANNEL:
+        return tuple(c for c, given in ((SMS, phone), (EMAIL, email)) if given)
     return (EMAIL,) if email else ((SMS,) if phone else ())
 
 
@@ -68,6 +82,10 @@ class Facts:
     survey_url: str | None = None
     code: str | None = None  # a hold's code (kind "code")
     valid_until: str | None = None  # HH:MM, Bangkok: when the hold ends
+    # Request tracking (``number`` is then the request's reference, ``day`` its filing date).
+    reason: str | None = None  # a delay notice's reason, or a finished request's note
+    due_on: str | None = None  # ISO date
+    references: str | None = None  # the head's reminder: the requests whose notice is due
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -111,6 +129,11 @@ class Rendered:
 
 def render(facts: Facts, channel: str, *, links_allowed: bool = False) -> Rendered:
     """The message for ``channel`` in the citizen's language."""
+    if Kind(facts.kind) in REQUEST_KINDS:
+        if channel == SMS:
+            return Rendered("", _request_sms(facts, links_allowed))
+        subject, paragraphs, link = _request_email(facts)
+        return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
     if channel == SMS:
         return Rendered("", _sms(facts, links_allowed))
     subject, paragraphs, link = _email(facts)
@@ -283,6 +306,108 @@ def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
     )
     survey = (("ทำแบบประเมิน" if th else "Answer the survey"), f.survey_url) if f.survey_url else None
     return subject, [body], survey
+
+
+# --- request tracking (Section 10) ----------------------------------------------------
+
+
+def _request_sms(f: Facts, links_allowed: bool) -> str:
+    th = f.locale != "en"
+    ref = f.number
+    link = f.status_url if links_allowed and f.status_url else ""
+    kind = Kind(f.kind)
+    if kind is Kind.DELAY_NOTICE:
+        # The reason is the point of the notice: every wording carries it, whatever its length.
+        due = thai_date(date.fromisoformat(f.due_on), "short", f.locale) if f.due_on else ""
+        variants = (
+            [f"คำขอ {ref} ล่าช้า (ครบกำหนด {due}) เหตุ: {f.reason}", f"คำขอ {ref} ล่าช้า เหตุ: {f.reason}"]
+            if th
+            else [f"Khiw: request {ref} is late (due {due}). Reason: {f.reason}", f"Request {ref} late: {f.reason}"]
+        )
+    elif kind is Kind.REQUEST_COMPLETED:
+        variants = (
+            [f"คำขอ {ref} ดำเนินการเสร็จแล้ว {f.office}", f"คำขอ {ref} เสร็จแล้ว"]
+            if th
+            else [f"Khiw: your request {ref} at {f.office} is completed.", f"Khiw: request {ref} completed."]
+        )
+    elif kind is Kind.REQUEST_REJECTED:
+        variants = (
+            [f"คำขอ {ref} ไม่ได้รับอนุญาต ติดต่อ{f.office}", f"คำขอ {ref} ไม่ได้รับอนุญาต"]
+            if th
+            else [f"Khiw: your request {ref} was not approved. Please contact {f.office}."]
+        )
+    else:  # the head's reminder goes by e-mail; an SMS says the essentials
+        variants = (
+            [f"มีคำขอที่ต้องแจ้งเหตุล่าช้า: {f.references}"]
+            if th
+            else [f"Khiw: delay notices due for {f.references}"]
+        )
+        link = ""
+    text = shortest_fit(variants)
+    return f"{text} {link}" if link else text
+
+
+def _request_email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
+    th = f.locale != "en"
+    kind = Kind(f.kind)
+    status = (("ติดตามคำขอ" if th else "Follow your request"), f.status_url) if f.status_url else None
+    filed = thai_date(f.date, "long", f.locale)
+    due = thai_date(date.fromisoformat(f.due_on), "long", f.locale) if f.due_on else ""
+    details = [
+        (f"เลขที่คำขอ: {f.number}" if th else f"Reference: {f.number}"),
+        (f"หน่วยงาน: {f.office}" if th else f"Office: {f.office}"),
+        (f"เรื่อง: {f.service}" if th else f"Service: {f.service}"),
+        (f"วันที่ยื่นคำขอ: {filed}" if th else f"Filed on: {filed}"),
+    ]
+    if due:
+        details.append(f"วันครบกำหนด: {due}" if th else f"Due on: {due}")
+    if kind is Kind.DELAY_NOTICE:
+        subject = f"แจ้งเหตุแห่งความล่าช้า คำขอ {f.number}" if th else f"Your request {f.number} is delayed"
+        intro = (
+            "ตามมาตรา 10 แห่งพระราชบัญญัติการอำนวยความสะดวกในการพิจารณาอนุญาตของทางราชการ พ.ศ. 2558 "
+            "หน่วยงานขอแจ้งว่าการพิจารณาคำขอของท่านยังไม่แล้วเสร็จภายในกำหนดเวลาตามคู่มือสำหรับประชาชน "
+            "และจะแจ้งความคืบหน้าทุก 7 วันจนกว่าจะพิจารณาแล้วเสร็จ"
+            if th
+            else "Under Section 10 of the Licensing Facilitation Act B.E. 2558 (2015), we must tell you that your "
+            "request was not finished within the time the citizen's manual states. We will write again every "
+            "7 days until it is done."
+        )
+        reason = f"เหตุแห่งความล่าช้า: {f.reason}" if th else f"Reason for the delay: {f.reason}"
+        return subject, [intro, reason, "\n".join(details)], status
+    if kind is Kind.REQUEST_COMPLETED:
+        subject = f"คำขอ {f.number} ดำเนินการเสร็จแล้ว" if th else f"Your request {f.number} is completed"
+        body = (
+            "หน่วยงานได้พิจารณาคำขอของท่านแล้วเสร็จ"
+            if th
+            else "The office has finished your request."
+        )
+        parts = [body, "\n".join(details)]
+        if f.reason:
+            parts.insert(1, (f"หมายเหตุ: {f.reason}" if th else f"Note: {f.reason}"))
+        return subject, parts, status
+    if kind is Kind.REQUEST_REJECTED:
+        subject = f"ผลการพิจารณาคำขอ {f.number}" if th else f"Your request {f.number} was not approved"
+        body = (
+            "หน่วยงานได้พิจารณาคำขอของท่านแล้ว และไม่อาจอนุญาตได้ หากมีข้อสงสัยโปรดติดต่อหน่วยงาน"
+            if th
+            else "The office has decided on your request and could not approve it. Please contact the office "
+            "with any question."
+        )
+        parts = [body, "\n".join(details)]
+        if f.reason:
+            parts.insert(1, (f"เหตุผล: {f.reason}" if th else f"Reason: {f.reason}"))
+        return subject, parts, status
+    subject = (
+        f"ถึงกำหนดแจ้งเหตุล่าช้า — {f.office}" if th else f"Delay notices are due — {f.office}"
+    )
+    body = (
+        "คำขอต่อไปนี้ล่าช้าเกินกำหนดตามคู่มือสำหรับประชาชน และถึงกำหนดแจ้งเหตุแห่งความล่าช้าแก่ผู้ยื่นคำขอ "
+        "(มาตรา 10: ทุก 7 วันจนกว่าจะพิจารณาแล้วเสร็จ) โปรดบันทึกเหตุผลและส่งหนังสือแจ้งในระบบ Khiw"
+        if th
+        else "These requests are past their due date and a delay notice to the applicant is due (Section 10: "
+        "every 7 days until done). Please write the reason and send the notice in Khiw."
+    )
+    return subject, [body, f.references or ""], None
 
 
 def _plain(paragraphs: list[str], link: tuple[str, str] | None) -> str:

@@ -30,6 +30,8 @@ class ServiceInfo:
     active: bool = True
     documents_th: str = ""  # what to bring, one item a line
     documents_en: str = ""
+    processing_days: int | None = None  # Section 10: the time the citizen's manual states
+    processing_day_kind: str = "working"
 
     def name(self, locale: str) -> str:
         return by_locale(locale, self.name_th, self.name_en)

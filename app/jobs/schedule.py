@@ -42,6 +42,7 @@ def jobs(config) -> list[Job]:
         Job("day_before_reminders", tasks.day_before_reminders, "cron",
             {"hour": config["REMINDER_HOUR"], "minute": 0}),
         Job("purge_personal_data", tasks.purge_personal_data, "cron", {"hour": 2, "minute": 30}),
+        Job("delay_notice_reminders", tasks.delay_notice_reminders, "cron", {"hour": 8, "minute": 0}),
     ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from .office import (
     Service,
 )
 from .quota import DailyQuota, SlotQuota
+from .request import DelayNotice, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
@@ -27,12 +28,15 @@ __all__ = [
     "Counter",
     "CounterChannel",
     "DailyQuota",
+    "DelayNotice",
     "Kiosk",
     "Office",
     "OfficeNotificationSettings",
     "OpeningPeriod",
     "OutboxMessage",
+    "RequestEvent",
     "Service",
+    "ServiceRequest",
     "SlotQuota",
     "Staff",
     "StaffToken",

@@ -75,6 +75,13 @@ class Office(db.Model):
     # Checked by app.domain.office_spec (a CHECK here would rebuild the table on SQLite).
     verification: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
     hold_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # The letterhead of the office's printed letters (Section 10 delay notices): the letter
+    # number's prefix ("ที่ ลพ 0318/"), the sender block (name and address, one item a line;
+    # the office's name and address when empty), the signatory's position and the contact line.
+    letter_ref_prefix: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    letterhead_th: Mapped[str] = mapped_column(Text, default="", server_default="")
+    letter_signatory_th: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    letter_contact_th: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="office", cascade="all, delete-orphan", order_by="(OpeningPeriod.weekday, OpeningPeriod.opens)"
@@ -165,6 +172,10 @@ class Service(db.Model):
     documents_th: Mapped[str] = mapped_column(Text, default="", server_default="")
     documents_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Section 10: the processing time the citizen's manual states (None: not entered yet),
+    # counted in working or calendar days.
+    processing_days: Mapped[int | None] = mapped_column(Integer)
+    processing_day_kind: Mapped[str] = mapped_column(String(10), default="working", server_default="working")
 
     office: Mapped[Office] = relationship(back_populates="services")
 

@@ -30,6 +30,8 @@ class Staff(db.Model):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the office's reminders reach a head (Section 10 notices falling due); optional.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     office: Mapped[Office | None] = relationship()
 

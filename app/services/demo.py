@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import demo_data
 from app.domain.office_spec import OfficeSpec
 from app.extensions import db
-from app.models import Closure, Office, Staff
+from app.models import Closure, Office, ServiceRequest, Staff
 
 from .auth import register_kiosk
 from .offices import create_office
@@ -27,7 +28,7 @@ class SeedReport:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedReport:
+def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], now: datetime | None = None) -> SeedReport:
     """Insert what is missing; keep what exists. One transaction."""
     report = SeedReport(DEMO_STAFF, staff_password)
     for data in demo_data.OFFICES:
@@ -59,4 +60,54 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedRe
         # The secret key changed since the last seed: keep the printed login true.
         staff.password_hash = generate_password_hash(staff_password)
     db.session.commit()
+    report.notes.extend(seed_demo_requests(now=now or datetime.now(UTC)))
     return report
+
+
+#: Section 10 processing times of the demo services (days, as a citizen's manual states them).
+DEMO_PROCESSING_DAYS = {"id-card": 1, "change-address": 1, "house-reg-copy": 1, "birth-death-reg": 1,
+                        "marriage-reg": 1, "name-change": 3, "commercial-reg": 1}  # fmt: skip
+DEMO_REQUEST_REFERENCE = "ลพ 0318/DEMO-1"
+
+
+def seed_demo_requests(*, now: datetime) -> list[str]:
+    """Processing times and a letterhead for the demo offices, and one overdue request at
+    Pa Sang so the overdue list is not empty. Idempotent."""
+    from app.domain.working_days import DayKind
+
+    from .auth import member
+    from .office_rules import office_rules
+    from .requests import NewRequest, register_request
+
+    notes = []
+    for office in db.session.scalars(select(Office)):
+        for service in office.services:
+            if service.processing_days is None and service.code in DEMO_PROCESSING_DAYS:
+                service.processing_days = DEMO_PROCESSING_DAYS[service.code]
+        if not office.letterhead_th:
+            office.letterhead_th = f"{office.name_th}\n{office.address_th}"
+            office.letter_signatory_th = f"นาย{office.name_th.removeprefix('ที่ว่าการ')}"
+    db.session.commit()
+    pa_sang = db.session.scalar(select(Office).where(Office.code == "pa-sang"))
+    admin = db.session.scalar(select(Staff).where(Staff.username == DEMO_STAFF))
+    exists = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.reference == DEMO_REQUEST_REFERENCE))
+    if pa_sang is None or admin is None or exists is not None:
+        return notes
+    service = office_rules("pa-sang").services[-1]
+    filed = now.date() - timedelta(days=40)
+    register_request(
+        "pa-sang",
+        NewRequest(
+            service.code,
+            "สมศรี มีสุข",
+            filed,
+            DEMO_REQUEST_REFERENCE,
+            phone="+66812345678",
+            processing_days=15,
+            day_kind=DayKind.WORKING,
+        ),
+        member(admin),
+        now=now,
+    )
+    notes.append("added an overdue Section 10 request at pa-sang")
+    return notes

@@ -112,7 +112,10 @@ def rules_of(office: Office) -> OfficeRules:
         capacity_overrides={(Channel(o.channel), o.day): o.capacity for o in office.capacity_overrides},
         closures={c.day: ClosureInfo(c.day, c.reason_th, c.reason_en) for c in office.closures},
         services=tuple(
-            ServiceInfo(s.id, s.code, s.name_th, s.name_en, s.avg_minutes, s.active, s.documents_th, s.documents_en)
+            ServiceInfo(
+                s.id, s.code, s.name_th, s.name_en, s.avg_minutes, s.active, s.documents_th, s.documents_en,
+                s.processing_days, s.processing_day_kind or "working",
+            )
             for s in office.services
         ),
         counters=tuple(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 
-from app.links import booking_status_url, booking_survey_url
+from app.links import booking_status_url, booking_survey_url, request_status_url
 from app.models import Booking, OutboxMessage
 from notifier.backends.base import EMAIL, SMS, DeliveryFailed
 from notifier.backends.sms_twilio import is_permanent
@@ -49,6 +49,9 @@ class Claimed:
             if token
             else {}
         )
+        request_token = self.facts.get("request_token")
+        if request_token:  # a Section 10 request's message links to its tracking page
+            links = {"status_url": request_status_url(base_url, request_token)}
         return Facts.from_json({**self.facts, **links})
 
 

@@ -2,7 +2,9 @@
 
 After ``PERSONAL_DATA_RETENTION_DAYS`` (default 90) past a booking's day, its name, phone,
 e-mail, national-ID hash and mask are erased, and so are the outbox's recipients and links
-and the survey's free-text suggestions. The counts reports are made of stay: bookings keep
+and the survey's free-text suggestions; a Section 10 request's applicant (name, phone,
+e-mail) is erased the same number of days after the request was finished. The counts
+reports are made of stay: bookings keep
 their office, service, channel, day, number and status; survey ratings stay.
 """
 
@@ -14,13 +16,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from app.domain.calendar import local_now
-from app.models import Booking, OutboxMessage, SurveyResponse
+from app.models import Booking, OutboxMessage, ServiceRequest, SurveyResponse
 
 from .transactions import writing
 
 _bookings = Booking.__table__
 _outbox = OutboxMessage.__table__
 _surveys = SurveyResponse.__table__
+_requests = ServiceRequest.__table__
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Purged:
     bookings: int
     messages: int
     suggestions: int
+    requests: int = 0
 
 
 def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
@@ -56,7 +60,15 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
         suggestions = connection.execute(
             update(_surveys).where(s.day < cutoff, s.suggestion.is_not(None)).values(suggestion=None)
         ).rowcount
-    return Purged(bookings, messages, suggestions)
+        # Section 10 requests: the applicant's name, phone and e-mail once the request was
+        # finished that long ago (an open request still needs them to send notices).
+        r = _requests.c
+        requests = connection.execute(
+            update(_requests)
+            .where(r.finished_on < cutoff, or_(r.name.is_not(None), r.phone_e164.is_not(None), r.email.is_not(None)))
+            .values(name=None, phone_e164=None, email=None)
+        ).rowcount
+    return Purged(bookings, messages, suggestions, requests)
 
 
 def _midnight(day) -> datetime:

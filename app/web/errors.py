@@ -16,6 +16,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import N_, KhiwError
+from app.domain.requests import REQUEST_STATUS_LABELS
 from app.domain.status import STATUS_LABELS
 
 from .context import locale
@@ -54,7 +55,7 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display"}
+PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests"}
 DEFAULT_AUDIENCE = "citizen"
 
 
@@ -69,10 +70,13 @@ def error_body(code: str, message: str, field: str | None = None, **extra) -> di
 def translate(error: KhiwError) -> str:
     """The error's message in the person's language, statuses named as people read them."""
     labels = {status.value: label for status, label in STATUS_LABELS.items()}
+    request_labels = {status.value: label for status, label in REQUEST_STATUS_LABELS.items()}
     params = {
-        key: gettext(labels[value]) if key in ("status", "target") and value in labels else value
+        key: gettext(labels[value]) if key in ("status", "target") and value in labels
+        else gettext(request_labels[value]) if key in ("request_status", "request_target") and value in request_labels
+        else value
         for key, value in error.params.items()
-    }
+    }  # fmt: skip
     return gettext(error.message, **params)
 
 

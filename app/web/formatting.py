@@ -20,6 +20,11 @@ def clock_time(instant: datetime | None) -> str:
     return instant.astimezone(BANGKOK).strftime("%H:%M") if instant else ""
 
 
+def thai_date_of_instant(instant: datetime | None, style: str = "long", locale: str = "th") -> str:
+    """The office-time date of an instant, Buddhist Era in Thai."""
+    return thai_date(instant.astimezone(BANGKOK).date(), style, locale) if instant else ""
+
+
 def channel_label(code: str) -> str:
     """'walk_in' → "Walk-in" in the person's language."""
     channel = Channel.parse(code)
@@ -30,3 +35,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(channel_label, "channel_label")
     app.add_template_filter(thai_date, "thai_date")
     app.add_template_filter(clock_time, "clock_time")
+    app.add_template_filter(thai_date_of_instant, "thai_date_of_instant")

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from app.domain.calendar import BANGKOK
 from app.domain.office import OfficeRules
-from app.links import booking_qr_url, booking_status_url
+from app.links import booking_qr_url, booking_status_url, request_status_url
 from app.services.availability import Availability
 from app.services.booking import BookingView
 from app.services.queue import Board, BoardCall, CounterView
+from app.services.requests import RequestView
 
 
 def hhmm(value) -> str | None:
@@ -121,4 +122,32 @@ def board_json(board: Board, locale: str) -> dict:
         "recent": [_call_json(c, locale) for c in board.recent],
         "waiting": {channel.value: n for channel, n in board.waiting.items()},
         "version": board.version,
+    }
+
+
+def request_json(request: RequestView, locale: str, base_url: str) -> dict:
+    """A Section 10 request as the contract shows it: nothing about the applicant."""
+    timing = request.timing
+    return {
+        "token": request.token,
+        "reference": request.reference,
+        "office": request.office.code,
+        "office_name": request.office.name(locale),
+        "service": request.service.code,
+        "service_name": request.service.name(locale),
+        "submitted_on": request.submitted_on.isoformat(),
+        "processing_days": request.processing_days,
+        "day_kind": request.day_kind.value,
+        "due_on": timing.due_on.isoformat(),
+        "status": request.status.value,
+        "overdue": timing.overdue,
+        "days_late": timing.days_late,
+        "events": [{"at": local_iso(e.at), "status": e.status.value, "note": e.note} for e in request.events],
+        "notices": [
+            {"n": n.seq, "sent_at": local_iso(n.sent_at), "reason": n.reason, "channels": list(n.channels)}
+            for n in request.notices
+        ],
+        "next_notice_on": timing.next_notice_on.isoformat() if timing.next_notice_on else None,
+        "notice_due": timing.notice_due,
+        "status_url": request_status_url(base_url, request.token),
     }

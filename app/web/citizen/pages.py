@@ -10,6 +10,7 @@ from app.domain.geofence import Position, distance_m
 from app.domain.status import STATUS_LABELS, STILL_CHANGING, Status, can_move
 from app.services import booking as booking_service
 from app.services import holds
+from app.services import requests as request_service
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
@@ -60,6 +61,8 @@ def _status_page(token: str, template: str = "citizen/status.html", status: int 
         locale=locale(),
         refreshing=refreshing,
         can_cancel=can_move(booking.status, Status.CANCELLED),
+        # Section 10 requests filed after this visit (a clerk linked them to the booking).
+        requests=request_service.requests_of_booking(token, now=now()),
         **extra,
     )
     return page, status, {"Cache-Control": "no-store"}

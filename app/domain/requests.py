@@ -1,0 +1,189 @@
+"""An application a citizen filed at the office, under Section 10 of the Licensing Facilitation Act.
+
+The office must finish within the time its citizen's manual states (``due_on``, counted from
+the day after filing, in working or calendar days: ``app.domain.working_days``). Once late,
+it must tell the applicant the reason in writing every 7 days until it is done: the first
+notice falls due the day after the due date, each next one 7 days after the last.
+
+    received ──▶ in_progress ──▶ waiting_for_citizen ──▶ in_progress …
+        │              │                   │
+        └──────────────┴───────────────────┴──▶ completed | rejected   (finished: no move)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .errors import N_, InvalidField, InvalidState
+from .working_days import DayKind, add_days
+
+#: Section 10: a late applicant is told the reason every 7 days until the matter is done.
+NOTICE_INTERVAL = timedelta(days=7)
+#: The longest processing time Khiw accepts (a manual states days, not years).
+MAX_PROCESSING_DAYS = 365
+#: How long a delay reason or a status note may be.
+MAX_REASON_LENGTH = 2000
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_CITIZEN = "waiting_for_citizen"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+
+
+FINISHED = frozenset({RequestStatus.COMPLETED, RequestStatus.REJECTED})
+
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.RECEIVED: N_("Received"),
+    RequestStatus.IN_PROGRESS: N_("In progress"),
+    RequestStatus.WAITING_FOR_CITIZEN: N_("Waiting for the applicant"),
+    RequestStatus.COMPLETED: N_("Completed"),
+    RequestStatus.REJECTED: N_("Rejected"),
+}
+
+_ALLOWED: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RequestStatus.RECEIVED: frozenset(
+        {RequestStatus.IN_PROGRESS, RequestStatus.WAITING_FOR_CITIZEN, RequestStatus.COMPLETED, RequestStatus.REJECTED}
+    ),
+    RequestStatus.IN_PROGRESS: frozenset(
+        {RequestStatus.WAITING_FOR_CITIZEN, RequestStatus.COMPLETED, RequestStatus.REJECTED}
+    ),
+    RequestStatus.WAITING_FOR_CITIZEN: frozenset(
+        {RequestStatus.IN_PROGRESS, RequestStatus.COMPLETED, RequestStatus.REJECTED}
+    ),
+    RequestStatus.COMPLETED: frozenset(),
+    RequestStatus.REJECTED: frozenset(),
+}
+
+
+def can_move(current: RequestStatus, target: RequestStatus) -> bool:
+    return target in _ALLOWED[current]
+
+
+def check_move(current: RequestStatus, target: RequestStatus) -> None:
+    """Raise InvalidState unless a request in ``current`` may move to ``target``."""
+    if not can_move(current, target):
+        raise InvalidState(
+            N_("This request is “%(request_status)s”, so it cannot become “%(request_target)s”."),
+            request_status=current.value,
+            request_target=target.value,
+        )
+
+
+def due_on(
+    submitted_on: date, days: int, kind: DayKind | str, closed: Collection[date] | Callable[[date], bool] = ()
+) -> date:
+    """The last day to finish: ``days`` days counted from the day after filing; working days
+    skip weekends and the office's closed dates."""
+    return add_days(submitted_on, days, kind, closed)
+
+
+def is_overdue(due: date, status: RequestStatus, today: date) -> bool:
+    """Late once today is past the due date and the request is not finished."""
+    return status not in FINISHED and today > due
+
+
+def days_late(due: date, status: RequestStatus, today: date) -> int:
+    """Calendar days past the due date (0 when not overdue)."""
+    return (today - due).days if is_overdue(due, status, today) else 0
+
+
+def next_notice_on(due: date, status: RequestStatus, last_notice_on: date | None) -> date | None:
+    """When the next delay notice is owed: the day after the due date when none was sent,
+    else 7 days after the last one; None once the request is finished."""
+    if status in FINISHED:
+        return None
+    if last_notice_on is None:
+        return due + timedelta(days=1)
+    return last_notice_on + NOTICE_INTERVAL
+
+
+def notice_due(due: date, status: RequestStatus, last_notice_on: date | None, today: date) -> bool:
+    """Whether the office owes the applicant a delay notice today."""
+    upcoming = next_notice_on(due, status, last_notice_on)
+    return upcoming is not None and is_overdue(due, status, today) and today >= upcoming
+
+
+@dataclass(frozen=True)
+class RequestTiming:
+    """What a request's dates say today: late or not, by how much, and the notice owed."""
+
+    due_on: date
+    overdue: bool
+    days_late: int
+    next_notice_on: date | None
+    notice_due: bool
+
+
+def timing(due: date, status: RequestStatus, last_notice_on: date | None, today: date) -> RequestTiming:
+    return RequestTiming(
+        due_on=due,
+        overdue=is_overdue(due, status, today),
+        days_late=days_late(due, status, today),
+        next_notice_on=next_notice_on(due, status, last_notice_on),
+        notice_due=notice_due(due, status, last_notice_on, today),
+    )
+
+
+# --- reading what a clerk or a back-office system sends ----------------------------------
+
+
+def read_status(raw: object, field: str = "status") -> RequestStatus:
+    if not isinstance(raw, str) or raw not in RequestStatus.__members__.values():
+        raise InvalidField(
+            field,
+            N_("Status must be one of: received, in_progress, waiting_for_citizen, completed, rejected."),
+        )
+    return RequestStatus(raw)
+
+
+def read_day_kind(raw: object, field: str = "day_kind") -> DayKind:
+    if not isinstance(raw, str) or raw not in DayKind.__members__.values():
+        raise InvalidField(field, N_("Day kind must be “working” or “calendar”."))
+    return DayKind(raw)
+
+
+def read_processing_days(raw: object, field: str = "processing_days") -> int:
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_PROCESSING_DAYS:
+        raise InvalidField(
+            field, N_("Processing time is a whole number of days from 0 to %(max)s."), max=MAX_PROCESSING_DAYS
+        )
+    return raw
+
+
+def read_text(raw: object, field: str, *, required: bool, max_length: int = MAX_REASON_LENGTH) -> str | None:
+    """Free text (a reason, a note): trimmed, printable apart from line breaks, not too long."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise InvalidField(field, N_("This field is required."))
+        return None
+    if not isinstance(raw, str):
+        raise InvalidField(field, N_("This field must be text."))
+    text = raw.strip().replace("\r\n", "\n")
+    if len(text) > max_length:
+        raise InvalidField(field, N_("This text is too long (at most %(max)s characters)."), max=max_length)
+    if any(not (ch.isprintable() or ch in "\n\t") for ch in text):
+        raise InvalidField(field, N_("This text holds characters that cannot be shown."))
+    return text
+
+
+def read_reference(raw: object, field: str = "reference") -> str | None:
+    """The office's own application number: 1–40 printable characters, or None (Khiw makes one)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str) or len(raw.strip()) > 40 or not raw.strip().isprintable():
+        raise InvalidField(field, N_("A reference is 1–40 printable characters."))
+    return raw.strip()
+
+
+def make_reference(submitted_on: date, serial: int) -> str:
+    """Khiw's own application number when the office gave none: R-<Buddhist year>-<serial>,
+    e.g. R-2569-000123."""
+    return f"R-{submitted_on.year + 543}-{serial:06d}"

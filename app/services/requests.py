@@ -1,0 +1,574 @@
+"""Section 10 request tracking: register an application, move it, send delay notices.
+
+Staff of the office (clerk, head) or an admin write; the citizen reads with the request's
+token. Each use case reads, lets ``app.domain.requests`` decide, then writes once in one
+short transaction, with the citizen's message in the outbox in the same transaction.
+Results are plain ``RequestView`` values; the web edge never sees a row.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import requests as rules
+from app.domain.booking import matches_last_digits, parse_email, parse_name
+from app.domain.calendar import BANGKOK, local_now
+from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
+from app.domain.identity import mask_phone, parse_thai_mobile
+from app.domain.office import OfficeRules, ServiceInfo
+from app.domain.requests import RequestStatus, RequestTiming
+from app.domain.roles import Role, StaffMember
+from app.domain.working_days import DayKind
+from app.models import Booking, DelayNotice, Office, RequestEvent, ServiceRequest, Staff
+from notifier.messages import Facts, Kind, channels_for
+
+from .notifications import insert_messages
+from .office_rules import catalogue, office_rules
+from .transactions import reading, violated_constraint, writing
+
+_requests = ServiceRequest.__table__
+_events = RequestEvent.__table__
+_notices = DelayNotice.__table__
+_bookings = Booking.__table__
+_staff = Staff.__table__
+_offices = Office.__table__
+
+_UNIQUE_REFERENCE = "uq_service_requests_office_id_reference"  # (office_id, reference)
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+@dataclass(frozen=True)
+class RequestEventView:
+    at: datetime
+    status: RequestStatus
+    note: str | None
+    staff_name: str | None = None  # staff pages only
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    seq: int
+    sent_at: datetime
+    reason: str
+    channels: tuple[str, ...]
+    staff_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request as a response shows it: its office, service, dates, steps and notices."""
+
+    token: str
+    reference: str
+    office: OfficeRules
+    service: ServiceInfo
+    submitted_on: date
+    processing_days: int
+    day_kind: DayKind
+    status: RequestStatus
+    timing: RequestTiming
+    events: tuple[RequestEventView, ...]
+    notices: tuple[NoticeView, ...]
+    booking_token: str | None = None
+    # What the applicant gave: shown to staff, never on the citizen's page or API.
+    name: str | None = None
+    phone_masked: str | None = None
+    email: str | None = None
+    has_contact: bool = False
+
+    @property
+    def due_on(self) -> date:
+        return self.timing.due_on
+
+    @property
+    def finished(self) -> bool:
+        return self.status in rules.FINISHED
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What a clerk or a back-office system sends to register a request."""
+
+    service: str
+    name: str
+    submitted_on: date
+    reference: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    processing_days: int | None = None
+    day_kind: DayKind | None = None
+    booking_token: str | None = None
+    locale: str = "th"
+
+
+def read_new_request(body: dict, parse_day) -> NewRequest:
+    """The API's (or the page's) fields → a NewRequest; the first fault is a 400 naming its field."""
+    service = body.get("service")
+    if not isinstance(service, str) or not service.strip():
+        raise InvalidField("service", N_("Choose a service."))
+    reference = rules.read_reference(body.get("reference"))
+    name = parse_name(body.get("name"))
+    phone = body.get("phone")
+    phone = parse_thai_mobile(phone) if phone not in (None, "") else None
+    email = parse_email(body.get("email"))
+    submitted_on = parse_day(body.get("submitted_on"), "submitted_on")
+    days = body.get("processing_days")
+    days = rules.read_processing_days(days) if days not in (None, "") else None
+    kind = body.get("day_kind")
+    kind = rules.read_day_kind(kind) if kind not in (None, "") else None
+    booking_token = body.get("booking_token")
+    if booking_token in (None, ""):
+        booking_token = None
+    elif not _token_shaped(booking_token):
+        raise InvalidField("booking_token", N_("No booking has this code."))
+    return NewRequest(service.strip(), name, submitted_on, reference, phone, email, days, kind, booking_token)
+
+
+def _token_shaped(token: object) -> bool:
+    return isinstance(token, str) and 16 <= len(token) <= 64 and set(token) <= _TOKEN_CHARS
+
+
+def _authorize(staff: StaffMember, office: OfficeRules) -> None:
+    if not staff.may_act_for(office.id):
+        raise Forbidden(N_("You may act only for your own office."))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _columns():
+    r = _requests.c
+    booking_token = select(_bookings.c.token).where(_bookings.c.id == r.booking_id).scalar_subquery()
+    return [r.id, r.token, r.reference, r.office_id, r.service_id, r.name, r.phone_e164, r.email, r.locale,
+            r.submitted_on, r.processing_days, r.day_kind, r.due_on, r.status, r.finished_on, r.booking_id,
+            booking_token.label("booking_token")]  # fmt: skip
+
+
+def _views(rows, *, now: datetime, for_staff: bool) -> list[RequestView]:
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    connection = reading()
+    names = {}
+    if for_staff:
+        names = dict(connection.execute(select(_staff.c.id, _staff.c.display_name)).all())
+    events: dict[int, list[RequestEventView]] = {i: [] for i in ids}
+    e = _events.c
+    for ev in connection.execute(
+        select(e.request_id, e.at, e.status, e.note, e.staff_id).where(e.request_id.in_(ids)).order_by(e.id)
+    ):
+        events[ev.request_id].append(RequestEventView(ev.at, RequestStatus(ev.status), ev.note, names.get(ev.staff_id)))
+    notices: dict[int, list[NoticeView]] = {i: [] for i in ids}
+    n = _notices.c
+    for nt in connection.execute(
+        select(n.request_id, n.seq, n.sent_at, n.reason, n.channels, n.staff_id)
+        .where(n.request_id.in_(ids))
+        .order_by(n.seq)
+    ):
+        channels = tuple(c for c in (nt.channels or "").split(",") if c)
+        notices[nt.request_id].append(NoticeView(nt.seq, nt.sent_at, nt.reason, channels, names.get(nt.staff_id)))
+    today = local_now(now).date()
+    offices = catalogue().by_id
+    views = []
+    for row in rows:
+        office = offices[row.office_id]
+        status = RequestStatus(row.status)
+        last = notices[row.id][-1].sent_at.astimezone(BANGKOK).date() if notices[row.id] else None
+        views.append(
+            RequestView(
+                token=row.token, reference=row.reference, office=office,
+                service=office.service_by_id(row.service_id), submitted_on=row.submitted_on,
+                processing_days=row.processing_days, day_kind=DayKind(row.day_kind), status=status,
+                timing=rules.timing(row.due_on, status, last, today), events=tuple(events[row.id]),
+                notices=tuple(notices[row.id]), booking_token=row.booking_token,
+                name=row.name if for_staff else None,
+                phone_masked=mask_phone(row.phone_e164) if for_staff and row.phone_e164 else None,
+                email=row.email if for_staff else None,
+                has_contact=bool(row.phone_e164 or row.email),
+            )
+        )  # fmt: skip
+    return views
+
+
+def _row_by_token(token: object):
+    if not _token_shaped(token):
+        return None
+    return reading().execute(select(*_columns()).where(_requests.c.token == token)).first()
+
+
+def _not_found() -> NotFound:
+    return NotFound(N_("No request has this code. Check the link you were given."))
+
+
+def find_request(token: str, *, now: datetime) -> RequestView:
+    """A request by its token, as its applicant sees it (no login)."""
+    row = _row_by_token(token)
+    if row is None:
+        raise _not_found()
+    return _views([row], now=now, for_staff=False)[0]
+
+
+def _staff_row(token: str, staff: StaffMember):
+    row = _row_by_token(token)
+    if row is None:
+        raise _not_found()
+    _authorize(staff, catalogue().by_id[row.office_id])
+    return row
+
+
+def staff_request(token: str, staff: StaffMember, *, now: datetime) -> RequestView:
+    """A request as the office's staff see it (with what the applicant gave)."""
+    return _views([_staff_row(token, staff)], now=now, for_staff=True)[0]
+
+
+def office_requests(
+    office_code: str,
+    staff: StaffMember,
+    *,
+    now: datetime,
+    overdue: bool | None = None,
+    status: RequestStatus | None = None,
+) -> list[RequestView]:
+    """The office's requests: the overdue first, the latest first among them; then by due date."""
+    office = office_rules(office_code)
+    _authorize(staff, office)
+    r = _requests.c
+    query = select(*_columns()).where(r.office_id == office.id)
+    if status is not None:
+        query = query.where(r.status == status.value)
+    if overdue is not None:
+        today = local_now(now).date()
+        unfinished = r.status.not_in([s.value for s in rules.FINISHED])
+        late = unfinished & (r.due_on < today)
+        query = query.where(late if overdue else ~late)
+    views = _views(reading().execute(query.order_by(r.due_on, r.id)).all(), now=now, for_staff=True)
+    return sorted(views, key=lambda v: (not v.timing.overdue, -v.timing.days_late, v.due_on, v.reference))
+
+
+def requests_of_booking(booking_token: str, *, now: datetime) -> list[RequestView]:
+    """The requests filed after a Khiw booking (shown on that booking's status page)."""
+    if not _token_shaped(booking_token):
+        return []
+    booking_id = select(_bookings.c.id).where(_bookings.c.token == booking_token).scalar_subquery()
+    rows = reading().execute(select(*_columns()).where(_requests.c.booking_id == booking_id)).all()
+    return _views(rows, now=now, for_staff=False)
+
+
+def find_my_request(reference: str, last4: str) -> str | None:
+    """The token of the request with this reference whose phone ends in ``last4``; None otherwise.
+
+    The caller answers a miss the same way whatever the reason, so nobody learns whether a
+    reference exists."""
+    rows = (
+        reading()
+        .execute(select(_requests.c.token, _requests.c.phone_e164).where(_requests.c.reference == reference.strip()))
+        .all()
+    )
+    for row in rows:
+        if matches_last_digits(last4, row.phone_e164, False):
+            return row.token
+    return None
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def register_request(
+    office_code: str, new: NewRequest, staff: StaffMember, *, now: datetime, locale: str = "th"
+) -> RequestView:
+    """Register an application the citizen filed; the due date follows the citizen's manual."""
+    office = office_rules(office_code)
+    _authorize(staff, office)
+    service = office.service(new.service)
+    if service is None:
+        raise InvalidField("service", N_("This office has no service %(code)s."), code=new.service)
+    days = new.processing_days if new.processing_days is not None else service.processing_days
+    if days is None:
+        raise InvalidField(
+            "processing_days",
+            N_("This service has no processing time from the citizen's manual yet: give processing_days."),
+        )
+    kind = new.day_kind or DayKind(service.processing_day_kind or "working")
+    due = rules.due_on(new.submitted_on, days, kind, office.closures)
+    booking_id = None
+    if new.booking_token:
+        found = (
+            reading()
+            .execute(select(_bookings.c.id, _bookings.c.office_id).where(_bookings.c.token == new.booking_token))
+            .first()
+        )
+        if found is None or found.office_id != office.id:
+            raise InvalidField("booking_token", N_("No booking at this office has this code."))
+        booking_id = found.id
+    token = secrets.token_urlsafe(24)  # 192 bits
+    for attempt in range(5):
+        reference = new.reference or _next_reference(office.id, new.submitted_on, attempt)
+        try:
+            with writing() as connection:
+                request_id = connection.execute(
+                    insert(_requests).returning(_requests.c.id),
+                    {"token": token, "office_id": office.id, "service_id": service.id, "reference": reference,
+                     "name": new.name, "phone_e164": new.phone, "email": new.email,
+                     "locale": locale if locale in ("th", "en") else "th", "submitted_on": new.submitted_on,
+                     "processing_days": days, "day_kind": kind.value, "due_on": due,
+                     "status": RequestStatus.RECEIVED.value, "booking_id": booking_id,
+                     "created_at": now, "updated_at": now},
+                ).scalar_one()  # fmt: skip
+                connection.execute(
+                    insert(_events),
+                    {"request_id": request_id, "at": now, "status": RequestStatus.RECEIVED.value, "note": None,
+                     "staff_id": staff.id},
+                )  # fmt: skip
+        except IntegrityError as error:
+            if violated_constraint(error) != _UNIQUE_REFERENCE:
+                raise
+            if new.reference:
+                raise InvalidField(
+                    "reference", N_("This office already has a request %(reference)s."), reference=reference
+                ) from None
+            continue  # two clerks took the same number at once: take the next
+        return staff_request(token, staff, now=now)
+    raise InvalidState(N_("Could not number the request; please try again."))
+
+
+def _next_reference(office_id: int, submitted_on: date, attempt: int) -> str:
+    prefix = rules.make_reference(submitted_on, 0)[: -len("000000")]
+    r = _requests.c
+    count = (
+        reading()
+        .execute(select(func.count()).where(r.office_id == office_id, r.reference.like(f"{prefix}%")))
+        .scalar_one()
+    )
+    return rules.make_reference(submitted_on, count + 1 + attempt)
+
+
+def move_request(
+    token: str, target: RequestStatus, staff: StaffMember, *, now: datetime, note: str | None = None
+) -> RequestView:
+    """Record a step; finishing (completed/rejected) tells the applicant at once."""
+    row = _staff_row(token, staff)
+    current = RequestStatus(row.status)
+    rules.check_move(current, target)
+    finished = target in rules.FINISHED
+    with writing() as connection:
+        values = {"status": target.value, "updated_at": now}
+        if finished:
+            values["finished_on"] = local_now(now).date()
+        moved = connection.execute(
+            update(_requests).where(_requests.c.id == row.id, _requests.c.status == current.value).values(**values)
+        ).rowcount
+        if not moved:  # someone else moved it meanwhile: compare-and-set
+            raise InvalidState(N_("This request changed meanwhile; please look again."))
+        connection.execute(
+            insert(_events), {"request_id": row.id, "at": now, "status": target.value, "note": note,
+                              "staff_id": staff.id}
+        )  # fmt: skip
+        if finished:
+            kind = Kind.REQUEST_COMPLETED if target is RequestStatus.COMPLETED else Kind.REQUEST_REJECTED
+            _enqueue(connection, row, kind, now=now, key_part="finished", reason=note)
+    return staff_request(token, staff, now=now)
+
+
+def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datetime) -> RequestView:
+    """Record a Section 10 delay notice with its reason and send it by SMS and/or e-mail."""
+    row = _staff_row(token, staff)
+    view = _views([row], now=now, for_staff=True)[0]
+    if not view.timing.overdue:
+        raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
+    seq = len(view.notices) + 1
+    channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
+    try:
+        with writing() as connection:
+            connection.execute(
+                insert(_notices),
+                {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(channels),
+                 "staff_id": staff.id},
+            )  # fmt: skip
+            _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
+    except IntegrityError:
+        raise InvalidState(N_("Another notice was just recorded; please look again.")) from None
+    return staff_request(token, staff, now=now)
+
+
+def _facts(row, kind: Kind, *, reason: str | None) -> dict:
+    office = catalogue().by_id[row.office_id]
+    service = office.service_by_id(row.service_id)
+    facts = Facts(
+        kind=kind.value, locale=row.locale if row.locale in ("th", "en") else "th", number=row.reference,
+        office_th=office.name_th, office_en=office.name_en,
+        service_th=service.name_th if service else "", service_en=service.name_en if service else "",
+        day=row.submitted_on.isoformat(), reason=reason, due_on=row.due_on.isoformat(),
+    ).to_json()  # fmt: skip
+    facts["request_token"] = row.token  # the link is built when sending; the purge erases it
+    return facts
+
+
+def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reason: str | None) -> int:
+    channels = channels_for(kind, phone=bool(row.phone_e164), email=bool(row.email))
+    facts = _facts(row, kind, reason=reason)
+    return insert_messages(
+        connection,
+        [
+            {"key": f"request:{row.id}:{key_part}:{channel}", "booking_id": None, "kind": kind.value,
+             "channel": channel, "recipient": row.phone_e164 if channel == "sms" else row.email, "facts": facts,
+             "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for channel in channels
+        ],
+    )  # fmt: skip
+
+
+# --- the letter, the export ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    ref_prefix: str
+    sender_lines: tuple[str, ...]
+    signatory: str
+    contact_lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DelayLetter:
+    request: RequestView
+    notice: NoticeView
+    letterhead: Letterhead
+
+
+def delay_letter(token: str, seq: int, staff: StaffMember, *, now: datetime) -> DelayLetter:
+    """What the printed Section 10 letter of notice ``seq`` says."""
+    view = staff_request(token, staff, now=now)
+    notice = next((n for n in view.notices if n.seq == seq), None)
+    if notice is None:
+        raise NotFound(N_("This request has no notice number %(seq)s."), seq=seq)
+    o = _offices.c
+    office = (
+        reading()
+        .execute(
+            select(o.letter_ref_prefix, o.letterhead_th, o.letter_signatory_th, o.letter_contact_th).where(
+                o.id == view.office.id
+            )
+        )
+        .first()
+    )
+    sender = [line.strip() for line in (office.letterhead_th or "").splitlines() if line.strip()]
+    if not sender:
+        sender = [view.office.name_th, *[p.strip() for p in view.office.address_th.split("\n") if p.strip()]]
+    letterhead = Letterhead(
+        ref_prefix=office.letter_ref_prefix or "",
+        sender_lines=tuple(sender),
+        signatory=office.letter_signatory_th or "",
+        contact_lines=tuple(line.strip() for line in (office.letter_contact_th or "").splitlines() if line.strip()),
+    )
+    return DelayLetter(view, notice, letterhead)
+
+
+def delayed_requests(office_code: str, staff: StaffMember, *, now: datetime) -> list[RequestView]:
+    """Every request of the office that ever ran late (overdue now, or finished after its due
+    date, or with a notice): the copy Section 10 asks the office to send on."""
+    views = office_requests(office_code, staff, now=now)
+    return [
+        v
+        for v in views
+        if v.timing.overdue or v.notices or (v.finished and _finished_on(v) and _finished_on(v) > v.due_on)
+    ]
+
+
+def _finished_on(view: RequestView) -> date | None:
+    last = view.events[-1] if view.events else None
+    return last.at.astimezone(BANGKOK).date() if last and last.status in rules.FINISHED else None
+
+
+# --- the scheduler ------------------------------------------------------------------------
+
+
+def remind_notices_due(*, now: datetime) -> int:
+    """E-mail each office's head(s) the requests whose delay notice is due today and not sent.
+
+    One reminder per office per day (the outbox key). Khiw never writes a reason itself:
+    the notice is sent only when staff have written one."""
+    today = local_now(now).date()
+    r = _requests.c
+    rows = (
+        reading()
+        .execute(select(*_columns()).where(r.status.not_in([s.value for s in rules.FINISHED]), r.due_on < today))
+        .all()
+    )
+    due_by_office: dict[int, list[str]] = {}
+    for view, row in zip(_views(rows, now=now, for_staff=False), rows, strict=True):
+        if view.timing.notice_due:
+            due_by_office.setdefault(row.office_id, []).append(view.reference)
+    if not due_by_office:
+        return 0
+    s = _staff.c
+    heads = (
+        reading()
+        .execute(
+            select(s.id, s.office_id, s.email).where(
+                s.role == Role.HEAD.value,
+                s.active.is_(True),
+                s.email.is_not(None),
+                s.office_id.in_(list(due_by_office)),
+            )
+        )
+        .all()
+    )
+    added = 0
+    with writing() as connection:
+        for head in heads:
+            office = catalogue().by_id[head.office_id]
+            references = sorted(due_by_office[head.office_id])
+            facts = Facts(
+                kind=Kind.NOTICE_REMINDER.value, locale="th", number=str(len(references)),
+                office_th=office.name_th, office_en=office.name_en, service_th="", service_en="",
+                day=today.isoformat(), references=", ".join(references),
+            ).to_json()  # fmt: skip
+            added += insert_messages(
+                connection,
+                [{"key": f"notice-reminder:{head.office_id}:{today.isoformat()}:{head.id}", "booking_id": None,
+                  "kind": Kind.NOTICE_REMINDER.value, "channel": "email", "recipient": head.email, "facts": facts,
+                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
+            )  # fmt: skip
+    return added
+
+
+# --- report figures -----------------------------------------------------------------------
+
+
+def request_figures(office_ids: list[int] | None, date_from: date, date_to: date) -> dict:
+    """Section 10 figures for the report (issue 9's report plugs this in).
+
+    ``registered``: requests filed between the dates (inclusive); of those, ``completed``
+    and the share completed on or before their due date (``completed_on_time_pct``, None
+    when none completed); ``overdue``: of those, still unfinished and past their due date as
+    of ``date_to``; ``notices_sent``: delay notices sent between the dates. ``office_ids``
+    None means every office."""
+    r, n = _requests.c, _notices.c
+    query = select(r.status, r.due_on, r.finished_on).where(r.submitted_on >= date_from, r.submitted_on <= date_to)
+    if office_ids is not None:
+        query = query.where(r.office_id.in_(list(office_ids)))
+    rows = reading().execute(query).all()
+    completed = [row for row in rows if row.status == RequestStatus.COMPLETED.value]
+    on_time = sum(1 for row in completed if row.finished_on is not None and row.finished_on <= row.due_on)
+    overdue = sum(1 for row in rows if row.status not in {s.value for s in rules.FINISHED} and row.due_on < date_to)
+    start = datetime.combine(date_from, datetime.min.time(), tzinfo=BANGKOK)
+    end = datetime.combine(date_to, datetime.max.time(), tzinfo=BANGKOK)
+    notices = (
+        select(func.count())
+        .select_from(_notices.join(_requests, n.request_id == r.id))
+        .where(n.sent_at >= start, n.sent_at <= end)
+    )
+    if office_ids is not None:
+        notices = notices.where(r.office_id.in_(list(office_ids)))
+    return {
+        "registered": len(rows),
+        "completed": len(completed),
+        "completed_on_time_pct": round(100 * on_time / len(completed), 1) if completed else None,
+        "overdue": overdue,
+        "notices_sent": reading().execute(notices).scalar_one(),
+    }
