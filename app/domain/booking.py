@@ -21,7 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from .calendar import OfficeCalendar, Slot
 from .channels import Channel
 from .errors import N_, Closed, InvalidField, InvalidState, KhiwError
-from .geofence import Position, check_inside_fence, parse_position
+from .geofence import Position, check_inside_fence, check_unused_position, parse_position
 from .identity import parse_national_id, parse_thai_mobile
 from .office import OfficeRules, ServiceInfo
 
@@ -75,6 +75,7 @@ def read_booking_request(fields: Mapping[str, object], read_number: NumberReader
         raise InvalidField("national_id", N_("Give your national ID number or your mobile number (or both)."))
     email = parse_email(fields.get("email"))
     if channel is Channel.WEB:
+        check_unused_position(fields, read_number)
         day = parse_date(fields.get("date"))
         slot = parse_time(fields.get("slot"), "slot")
         return BookingRequest(office, service, channel, name, national_id, phone, email, day, slot)
@@ -114,7 +115,7 @@ def parse_name(raw: object) -> str:
         raise InvalidField("name", N_("The name holds characters that are not part of a name; type it again."))
     if not any(unicodedata.category(ch).startswith("L") for ch in name):
         raise InvalidField("name", N_("Enter your name as on your ID card."))
-    if len(name) > NAME_MAX:
+    if len(raw) > NAME_MAX:  # as sent, so that the API's document can state the limit exactly
         raise InvalidField("name", N_("The name is too long: at most %(max)s characters."), max=NAME_MAX)
     return name
 

@@ -40,6 +40,23 @@ def parse_position(fields: Mapping[str, object], read_number: Callable[[object],
     return Position(lat, lon, accuracy)
 
 
+def check_unused_position(fields: Mapping[str, object], read_number: Callable[[object], float]) -> None:
+    """A web booking needs no position, but one it carries must still be numbers in range:
+    the API's document states each field's type whatever the channel."""
+    for field, low, high, message in _POSITION_FIELDS:
+        if fields.get(field) is not None:
+            value = _number(fields, field, read_number, low, high, message)
+            if field == "accuracy_m" and value <= 0:
+                raise InvalidField(field, message)
+
+
+_POSITION_FIELDS = (
+    ("lat", -90, 90, N_("Latitude must be a number between -90 and 90.")),
+    ("lon", -180, 180, N_("Longitude must be a number between -180 and 180.")),
+    ("accuracy_m", 0, 1e7, N_("Accuracy must be a positive number of metres.")),
+)
+
+
 def _number(
     fields: Mapping[str, object],
     field: str,

@@ -128,7 +128,7 @@ def read_submission(answers: object, suggestion: object = None, respondent: obje
             raise InvalidField(f"respondent.{name}", N_("The survey does not ask for %(name)s."), name=str(name)[:40])
         if value in (None, ""):
             continue
-        if value not in RESPONDENT_OPTIONS[name]:
+        if not isinstance(value, str) or value not in RESPONDENT_OPTIONS[name]:  # {} or [] cannot be looked up
             raise InvalidField(f"respondent.{name}", N_("Choose one of the options given."))
         details[name] = value
     return SurveySubmission(answers=checked, suggestion=text, **details)

@@ -86,7 +86,8 @@ class BookingResult:
 def _service(office: OfficeRules, code: str) -> ServiceInfo:
     service = office.service(code)
     if service is None:
-        raise InvalidField("service", N_("This office has no service %(code)s."), code=code)
+        # Like an unknown office: what the request names does not exist (not a malformed field).
+        raise NotFound(N_("This office has no service %(code)s."), field="service", code=code)
     return service
 
 
@@ -471,9 +472,9 @@ def find_for_check_in(office_id: int, number: object, last4: object, *, now: dat
     """
     if not isinstance(number, str) or not number.strip():
         raise InvalidField("number", N_("Type your booking number, e.g. W012."))
-    if not isinstance(last4, str) or len(last4.strip()) != 4 or not last4.strip().isdigit():
+    if not isinstance(last4, str) or len(last4) != 4 or not (last4.isascii() and last4.isdigit()):
         raise InvalidField("last4", N_("Type the last 4 digits of your mobile number or national ID."))
-    number, last4 = number.strip().upper(), last4.strip()
+    number = number.strip().upper()
     found = (
         reading()
         .execute(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.calendar import OfficeCalendar
 from app.domain.channels import Channel
-from app.domain.errors import N_, InvalidField, NotFound
+from app.domain.errors import N_, NotFound
 from app.domain.office import ClosureInfo, CounterInfo, OfficeRules, ServiceInfo
 from app.extensions import db
 from app.models import CacheVersion, Counter, Office
@@ -62,12 +62,10 @@ def catalogue() -> OfficeCatalogue:
 
 
 def office_rules(code: str, *, field: str | None = None) -> OfficeRules:
-    """The active office with ``code``; NotFound (or InvalidField naming ``field``) otherwise."""
+    """The active office with ``code``; NotFound (naming ``field`` when the code came in one) otherwise."""
     office = catalogue().by_code.get(code) if isinstance(code, str) else None
     if office is None or not office.active:
-        if field:
-            raise InvalidField(field, N_("There is no office with code %(code)s."), code=code)
-        raise NotFound(N_("There is no office with code %(code)s."), code=code)
+        raise NotFound(N_("There is no office with code %(code)s."), field=field, code=code)
     return office
 
 

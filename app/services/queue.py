@@ -279,7 +279,7 @@ def transfer(
     if service not in (None, ""):
         target = office.service(service) if isinstance(service, str) else None
         if target is None:
-            raise InvalidField("service", N_("This office has no service %(code)s."), code=service)
+            raise NotFound(N_("This office has no service %(code)s."), field="service", code=service)
         also = {"service_id": target.id, "counter_id": None, "called_at": None, "recalls": 0}
         note = f"transfer to service {target.code}"
     else:
@@ -287,7 +287,7 @@ def transfer(
             raise InvalidField("counter_id", N_("Choose a counter of this office."))
         to = office.counter_by_id(counter_id)
         if to is None or not to.active:
-            raise InvalidField("counter_id", N_("Choose a counter of this office."))
+            raise NotFound(N_("Choose a counter of this office."), field="counter_id")
         also = {"counter_id": to.id, "called_at": None, "recalls": 0}
         note = f"transfer to counter {to.number}"
     with writing():

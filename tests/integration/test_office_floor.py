@@ -71,7 +71,7 @@ def test_a_walk_in_ticket_waits_at_once_and_comes_with_its_escpos_bytes(client, 
 @pytest.mark.parametrize(
     ("body", "status", "code", "field"),
     [
-        ({"service": "passport"}, 400, "invalid", "service"),
+        ({"service": "passport"}, 404, "not_found", "service"),  # like an unknown office: nothing by that name
         ({"service": ""}, 400, "invalid", "service"),
         ({"service": "id-card", "priority": "vip"}, 400, "invalid", "priority"),
         ({"service": "id-card", "phone": "021234567"}, 400, "invalid", "phone"),
@@ -300,15 +300,17 @@ def test_a_ticket_transferred_to_a_counter_is_called_there_first(client, floor):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"), [({"service": "passport"}, "service"), ({"counter_id": 999999}, "counter_id"), ({}, "service")]
-)
-def test_a_bad_transfer_names_the_field_and_changes_nothing(client, floor, body, field):
+    ("body", "status", "field"),
+    [({"service": "passport"}, 404, "service"), ({"counter_id": 999999}, 404, "counter_id"), ({}, 400, "service"),
+     ({"counter_id": "2"}, 400, "counter_id")],
+)  # fmt: skip
+def test_a_bad_transfer_names_the_field_and_changes_nothing(client, floor, body, status, field):
     issued = ticket(client, floor["office"]).json
     call(client, floor)
     before = snapshot()
     response = act(client, floor, issued["token"], "transfer", **body) if body else client.post(
         f"/api/v1/tickets/{issued['token']}/transfer", json={}, headers=floor["clerk"])  # fmt: skip
-    assert (response.status_code, response.json["error"]["field"]) == (400, field)
+    assert (response.status_code, response.json["error"]["field"]) == (status, field)
     assert snapshot() == before
 
 

@@ -40,5 +40,5 @@ def get_office(code: str):
 @lookup_rate
 def availability(code: str):
     raw = request.args.get("date")
-    day = parse_date(raw) if raw else None
+    day = parse_date(raw) if raw is not None else None  # an empty date= is a fault, not "today"
     return jsonify(availability_json(office_availability(code, day, now=now()), locale()))

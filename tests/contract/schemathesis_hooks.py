@@ -1,0 +1,59 @@
+"""What schemathesis cannot read from a regular expression: the document's own string formats.
+
+``openapi.yaml`` names three formats whose rule is not a pattern (a check digit, a phone
+numbering plan, Unicode categories), and checks ``email`` as the server does (a domain that
+can receive mail: no special-use names such as ``.test`` or ``.local``). schemathesis loads this module (``hooks`` in
+``schemathesis.toml``) and generates schema-valid values of each from these strategies, so a
+request it calls valid is one the server must accept.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import strategies as st
+
+from app.domain.identity import thai_id_check_digit
+
+DIGITS = st.sampled_from("0123456789")
+
+
+@st.composite
+def thai_national_ids(draw) -> str:
+    """13 digits whose last is the check digit; the first is 1–8, as on every card issued."""
+    first12 = str(draw(st.integers(1, 8))) + "".join(draw(st.lists(DIGITS, min_size=11, max_size=11)))
+    digits = first12 + str(thai_id_check_digit(first12))
+    if draw(st.booleans()):
+        return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"  # as printed on the card
+    return digits
+
+
+@st.composite
+def thai_mobiles(draw) -> str:
+    """A Thai mobile number (06, 08, 09) as people write it."""
+    rest = draw(st.sampled_from(["61", "62", "63", "64", "65", *(f"{n}" for n in range(80, 100))]))
+    tail = "".join(draw(st.lists(DIGITS, min_size=7, max_size=7)))
+    return draw(st.sampled_from([f"0{rest}{tail}", f"+66{rest}{tail}", f"0{rest}-{tail[:3]}-{tail[3:]}"]))
+
+
+#: Letters of names people write: Thai (with its vowel and tone marks), Latin, and spaces.
+_NAME_CHARACTERS = st.characters(
+    codec="utf-8",
+    categories=("Lu", "Ll", "Lo", "Mn", "Zs"),
+    exclude_characters="\u00a0\u2007\u202f",
+)
+person_names = st.text(_NAME_CHARACTERS, min_size=1, max_size=100).filter(lambda text: any(ch.isalpha() for ch in text))
+
+_LOCAL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789"), min_size=1, max_size=20)
+_LABEL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789"), min_size=1, max_size=15)
+emails = st.builds(
+    lambda user, tag, host, tld: f"{user}{tag}@{host}.{tld}",
+    _LOCAL,
+    st.sampled_from(["", ".th", "+khiw", "_1"]),
+    _LABEL,
+    st.sampled_from(["th", "go.th", "co.th", "ac.th", "com", "org", "net"]),
+)
+
+schemathesis.openapi.format("email", emails)
+schemathesis.openapi.format("thai-national-id", thai_national_ids())
+schemathesis.openapi.format("thai-mobile", thai_mobiles())
+schemathesis.openapi.format("person-name", person_names)
