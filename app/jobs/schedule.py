@@ -41,6 +41,8 @@ def jobs(config) -> list[Job]:
         Job("day_before_reminders", tasks.day_before_reminders, "cron",
             {"hour": config["REMINDER_HOUR"], "minute": 0}),
         Job("purge_personal_data", tasks.purge_personal_data, "cron", {"hour": 2, "minute": 30}),
+        Job("complaint_summaries", tasks.complaint_summaries, "cron",
+            {"hour": config["COMPLAINT_SUMMARY_HOUR"], "minute": 0}),
     ]  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db
-from app.services import day_end, notifications, retention
+from app.services import complaints, day_end, notifications, retention
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,3 +46,7 @@ def close_day(app: Flask):
 def purge_personal_data(app: Flask):
     days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
     return _run(app, "purge_personal_data", lambda now: retention.purge_personal_data(now=now, retention_days=days))
+
+
+def complaint_summaries(app: Flask):
+    return _run(app, "complaint_summaries", lambda now: complaints.send_daily_summaries(now=now))

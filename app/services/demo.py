@@ -59,4 +59,9 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedRe
         # The secret key changed since the last seed: keep the printed login true.
         staff.password_hash = generate_password_hash(staff_password)
     db.session.commit()
+    from .complaints import seed_default_topics
+
+    added = seed_default_topics()
+    if added:
+        report.notes.append(f"added {added} complaint topics")
     return report

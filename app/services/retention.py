@@ -2,8 +2,10 @@
 
 After ``PERSONAL_DATA_RETENTION_DAYS`` (default 90) past a booking's day, its name, phone,
 e-mail, national-ID hash and mask are erased, and so are the outbox's recipients and links
-and the survey's free-text suggestions. The counts reports are made of stay: bookings keep
-their office, service, channel, day, number and status; survey ratings stay.
+and the survey's free-text suggestions. A complaint's name, phone and e-mail are erased once it
+has been resolved or closed for the same period (an open complaint still needs them to answer).
+The counts reports are made of stay: bookings keep their office, service, channel, day, number
+and status; survey ratings stay; complaints keep their text, topic, dates and status.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from app.domain.calendar import local_now
-from app.models import Booking, OutboxMessage, SurveyResponse
+from app.models import Booking, Complaint, OutboxMessage, SurveyResponse
 
 from .transactions import writing
 
 _bookings = Booking.__table__
 _outbox = OutboxMessage.__table__
 _surveys = SurveyResponse.__table__
+_complaints = Complaint.__table__
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Purged:
     bookings: int
     messages: int
     suggestions: int
+    complaints: int = 0
 
 
 def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
@@ -56,7 +60,16 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
         suggestions = connection.execute(
             update(_surveys).where(s.day < cutoff, s.suggestion.is_not(None)).values(suggestion=None)
         ).rowcount
-    return Purged(bookings, messages, suggestions)
+        c = _complaints.c
+        complaints = connection.execute(
+            update(_complaints)
+            .where(
+                c.resolved_at < _midnight(cutoff),
+                or_(c.name.is_not(None), c.phone_e164.is_not(None), c.email.is_not(None)),
+            )
+            .values(name=None, phone_e164=None, email=None)
+        ).rowcount
+    return Purged(bookings, messages, suggestions, complaints)
 
 
 def _midnight(day) -> datetime:
