@@ -122,6 +122,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "RATELIMIT_LOGIN": environ.get("RATELIMIT_LOGIN", "10 per minute"),
         # "Find my booking": few tries, so nobody can guess the 4 digits of somebody else's.
         "RATELIMIT_FIND": environ.get("RATELIMIT_FIND", "5 per minute;20 per hour"),
+        # Filing a complaint (no login): enough for a person, too few for a flood.
+        "RATELIMIT_COMPLAINT": environ.get("RATELIMIT_COMPLAINT", "5 per minute;30 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # A request body over this is refused with 413 too_large before it is read (the
         # largest real one, a booking form, is about 2 kB).
@@ -198,6 +200,7 @@ def _notification_settings(environ: Mapping[str, str]) -> dict:
         "SCHEDULER_DISPATCHES": _flag(environ.get("SCHEDULER_DISPATCHES"), True),
         "NEAR_TURN_CHECK_SECONDS": _whole(environ, "NEAR_TURN_CHECK_SECONDS", 20, 1, 3600, "a number of seconds"),
         "REMINDER_HOUR": _whole(environ, "REMINDER_HOUR", 17, 0, 23, "an hour"),
+        "COMPLAINT_SUMMARY_HOUR": _whole(environ, "COMPLAINT_SUMMARY_HOUR", 8, 0, 23, "an hour"),
         "PERSONAL_DATA_RETENTION_DAYS": _whole(
             environ, "PERSONAL_DATA_RETENTION_DAYS", 90, 1, 3650, "a number of days"
         ),

@@ -47,6 +47,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .cli import register_cli
     from .web.api import api
     from .web.citizen import citizen
+    from .web.complaints import complaints
     from .web.counter import counter
     from .web.display import display
     from .web.errors import register_error_handlers
@@ -62,6 +63,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(counter)
     app.register_blueprint(display)
     app.register_blueprint(requests_pages)
+    app.register_blueprint(complaints)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

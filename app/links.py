@@ -26,3 +26,16 @@ def booking_survey_url(base_url: str, token: str) -> str:
 def request_status_url(base_url: str, token: str) -> str:
     """A Section 10 request's tracking page."""
     return f"{base_url.rstrip('/')}/r/{token}"
+def complaint_form_url(base_url: str, office_code: str) -> str:
+    """An office's public complaint form (what its printed complaint QR code opens)."""
+    return f"{base_url.rstrip('/')}/complaints/{office_code}"
+
+
+def complaint_status_url(base_url: str, token: str) -> str:
+    """A complaint's tracking page."""
+    return f"{base_url.rstrip('/')}/c/{token}"
+
+
+def staff_complaints_url(base_url: str, office_code: str) -> str:
+    """The office's complaints list for its staff (linked from the head's daily summary)."""
+    return f"{base_url.rstrip('/')}/staff/complaints/?office={office_code}"

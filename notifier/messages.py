@@ -17,6 +17,7 @@ from datetime import date, time
 from enum import StrEnum
 
 from .backends.base import EMAIL, SMS
+from .complaints import ComplaintFacts, render_complaint
 from .dates import thai_date
 from .sms import shortest_fit
 
@@ -127,8 +128,11 @@ class Rendered:
     html: str | None = None
 
 
-def render(facts: Facts, channel: str, *, links_allowed: bool = False) -> Rendered:
-    """The message for ``channel`` in the citizen's language."""
+def render(facts: Facts | ComplaintFacts, channel: str, *, links_allowed: bool = False) -> Rendered:
+    """The message for ``channel`` in the citizen's language (complaints' messages are
+    rendered by ``notifier.complaints``)."""
+    if isinstance(facts, ComplaintFacts):
+        return render_complaint(facts, channel, links_allowed=links_allowed)
     if Kind(facts.kind) in REQUEST_KINDS:
         if channel == SMS:
             return Rendered("", _request_sms(facts, links_allowed))

@@ -43,6 +43,8 @@ def jobs(config) -> list[Job]:
             {"hour": config["REMINDER_HOUR"], "minute": 0}),
         Job("purge_personal_data", tasks.purge_personal_data, "cron", {"hour": 2, "minute": 30}),
         Job("delay_notice_reminders", tasks.delay_notice_reminders, "cron", {"hour": 8, "minute": 0}),
+        Job("complaint_summaries", tasks.complaint_summaries, "cron",
+            {"hour": config["COMPLAINT_SUMMARY_HOUR"], "minute": 0}),
     ]  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db
-from app.services import day_end, holds, notifications, requests, retention
+from app.services import complaints, day_end, holds, notifications, requests, retention
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,13 @@ def release_expired_holds(app: Flask):
     """Holds whose code was not typed in time give their places back (reads and bookings
     already skip them; this makes it so in the counts, each minute)."""
     return _run(app, "release_expired_holds", lambda now: holds.release_expired_holds(now=now))
+
+
 def delay_notice_reminders(app: Flask):
     """Section 10: e-mail each office's head the requests whose delay notice is due (never a
     notice itself: only staff write the reason)."""
     return _run(app, "delay_notice_reminders", lambda now: requests.remind_notices_due(now=now))
+
+
+def complaint_summaries(app: Flask):
+    return _run(app, "complaint_summaries", lambda now: complaints.send_daily_summaries(now=now))

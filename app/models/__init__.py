@@ -2,6 +2,7 @@
 
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
+from .complaint import Complaint, ComplaintEvent, ComplaintReply, ComplaintTopic, OfficeComplaintSettings
 from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
@@ -25,12 +26,17 @@ __all__ = [
     "CapacityOverride",
     "ChannelCapacity",
     "Closure",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintReply",
+    "ComplaintTopic",
     "Counter",
     "CounterChannel",
     "DailyQuota",
     "DelayNotice",
     "Kiosk",
     "Office",
+    "OfficeComplaintSettings",
     "OfficeNotificationSettings",
     "OpeningPeriod",
     "OutboxMessage",

@@ -61,6 +61,11 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], now: date
         staff.password_hash = generate_password_hash(staff_password)
     db.session.commit()
     report.notes.extend(seed_demo_requests(now=now or datetime.now(UTC)))
+    from .complaints import seed_default_topics
+
+    added = seed_default_topics()
+    if added:
+        report.notes.append(f"added {added} complaint topics")
     return report
 
 

@@ -20,9 +20,11 @@ from app.links import booking_status_url, booking_survey_url, request_status_url
 from app.models import Booking, OutboxMessage
 from notifier.backends.base import EMAIL, SMS, DeliveryFailed
 from notifier.backends.sms_twilio import is_permanent
+from notifier.complaints import COMPLAINT_KINDS, ComplaintFacts
 from notifier.messages import Facts
 from notifier.retry import RetryPolicy
 
+from .complaints import complaint_facts
 from .notifications import insert_messages
 from .transactions import reading, writing
 
@@ -42,7 +44,9 @@ class Claimed:
     booking_id: int | None
     urgent: bool
 
-    def render_facts(self, base_url: str) -> Facts:
+    def render_facts(self, base_url: str) -> Facts | ComplaintFacts:
+        if self.kind in COMPLAINT_KINDS:
+            return complaint_facts(self.facts, base_url)
         token = self.facts.get("token")
         links = (
             {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token)}

@@ -3,9 +3,11 @@
 After ``PERSONAL_DATA_RETENTION_DAYS`` (default 90) past a booking's day, its name, phone,
 e-mail, national-ID hash and mask are erased, and so are the outbox's recipients and links
 and the survey's free-text suggestions; a Section 10 request's applicant (name, phone,
-e-mail) is erased the same number of days after the request was finished. The counts
-reports are made of stay: bookings keep
-their office, service, channel, day, number and status; survey ratings stay.
+e-mail) is erased the same number of days after the request was finished, and a
+complaint's name, phone and e-mail once it has been resolved or closed for that long (an open
+request or complaint still needs them to answer).
+The counts reports are made of stay: bookings keep their office, service, channel, day, number
+and status; survey ratings stay; complaints keep their text, topic, dates and status.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from app.domain.calendar import local_now
-from app.models import Booking, OutboxMessage, ServiceRequest, SurveyResponse
+from app.models import Booking, Complaint, OutboxMessage, ServiceRequest, SurveyResponse
 
 from .transactions import writing
 
@@ -24,6 +26,7 @@ _bookings = Booking.__table__
 _outbox = OutboxMessage.__table__
 _surveys = SurveyResponse.__table__
 _requests = ServiceRequest.__table__
+_complaints = Complaint.__table__
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Purged:
     messages: int
     suggestions: int
     requests: int = 0
+    complaints: int = 0
 
 
 def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
@@ -68,7 +72,16 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
             .where(r.finished_on < cutoff, or_(r.name.is_not(None), r.phone_e164.is_not(None), r.email.is_not(None)))
             .values(name=None, phone_e164=None, email=None)
         ).rowcount
-    return Purged(bookings, messages, suggestions, requests)
+        c = _complaints.c
+        complaints = connection.execute(
+            update(_complaints)
+            .where(
+                c.resolved_at < _midnight(cutoff),
+                or_(c.name.is_not(None), c.phone_e164.is_not(None), c.email.is_not(None)),
+            )
+            .values(name=None, phone_e164=None, email=None)
+        ).rowcount
+    return Purged(bookings, messages, suggestions, requests, complaints)
 
 
 def _midnight(day) -> datetime:

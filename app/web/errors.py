@@ -15,6 +15,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from app.domain.complaints import STATUS_LABELS as COMPLAINT_STATUS_LABELS
 from app.domain.errors import N_, KhiwError
 from app.domain.requests import REQUEST_STATUS_LABELS
 from app.domain.status import STATUS_LABELS
@@ -55,7 +56,7 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests"}
+PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints"}
 DEFAULT_AUDIENCE = "citizen"
 
 
@@ -71,9 +72,12 @@ def translate(error: KhiwError) -> str:
     """The error's message in the person's language, statuses named as people read them."""
     labels = {status.value: label for status, label in STATUS_LABELS.items()}
     request_labels = {status.value: label for status, label in REQUEST_STATUS_LABELS.items()}
+    complaint_labels = {status.value: label for status, label in COMPLAINT_STATUS_LABELS.items()}
     params = {
         key: gettext(labels[value]) if key in ("status", "target") and value in labels
         else gettext(request_labels[value]) if key in ("request_status", "request_target") and value in request_labels
+        else gettext(complaint_labels[value]) if key in ("complaint_status", "complaint_target")
+        and value in complaint_labels
         else value
         for key, value in error.params.items()
     }  # fmt: skip

@@ -77,10 +77,17 @@ def login():
             flash(translate(error), "error")
         else:
             login_user(ConsoleUser(member))
-            return redirect(url_for("counter.choose"))
+            return redirect(_next_page() or url_for("counter.choose"))
     elif request.method == "POST":
         flash(gettext("Enter your username and password."), "error")
     return render_template("counter/login.html", form=form, locale=locale())
+
+
+def _next_page() -> str | None:
+    """Where a staff page sent the person to sign in (Flask-Login's ``next``): only Khiw's own
+    staff pages, never another site."""
+    target = request.args.get("next", "")
+    return target if target.startswith("/staff/") and "//" not in target and "\\" not in target else None
 
 
 @counter.post("/logout")

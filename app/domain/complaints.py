@@ -1,0 +1,354 @@
+"""Complaints with a service level (seed 001, PMQA 3.4; seed 004's complaint-handling flow).
+
+A complaint is received, assigned to a person responsible, worked on, resolved, and closed:
+
+    received ──▶ assigned ──▶ in_progress ──▶ resolved ──▶ closed
+        └──────────┴──────────────┴──────────────▲  │
+                 (any open step may resolve or close)  └──▶ in_progress (reopened)
+
+Each complaint has a priority (urgent / high / normal) and the office's service level for it
+in working days (defaults 1 / 3 / 15): it is due that many working days after it was received,
+at the same time of day (counted from the day after, skipping weekends and the office's closed
+days). It breaches its service level when it is not resolved by then. Plain rules: the caller
+passes ``now`` and the office's closed days.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from .booking import parse_email, parse_name
+from .calendar import BANGKOK
+from .errors import N_, InvalidField, InvalidRequest, InvalidState
+from .identity import parse_thai_mobile
+from .working_days import DayKind, add_days
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+#: New complaints get the office's default priority.
+DEFAULT_PRIORITY = Priority.NORMAL
+
+#: Statuses in which the complaint still waits for an answer (its service level runs).
+OPEN = frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED, ComplaintStatus.IN_PROGRESS})
+#: Statuses in which the matter is settled: the time to resolve is measured to the first of them.
+FINISHED = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED})
+
+STATUS_LABELS: dict[ComplaintStatus, str] = {
+    ComplaintStatus.RECEIVED: N_("Received"),
+    ComplaintStatus.ASSIGNED: N_("Assigned"),
+    ComplaintStatus.IN_PROGRESS: N_("In progress"),
+    ComplaintStatus.RESOLVED: N_("Resolved"),
+    ComplaintStatus.CLOSED: N_("Closed"),
+}
+PRIORITY_LABELS: dict[Priority, str] = {
+    Priority.URGENT: N_("Urgent"),
+    Priority.HIGH: N_("High"),
+    Priority.NORMAL: N_("Normal"),
+}
+
+_ALLOWED: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
+    ComplaintStatus.RECEIVED: frozenset(
+        {ComplaintStatus.ASSIGNED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}
+    ),
+    ComplaintStatus.ASSIGNED: frozenset(
+        {ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}
+    ),
+    ComplaintStatus.IN_PROGRESS: frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}),
+    ComplaintStatus.RESOLVED: frozenset({ComplaintStatus.CLOSED, ComplaintStatus.IN_PROGRESS}),
+    ComplaintStatus.CLOSED: frozenset(),
+}
+
+
+def can_move(current: ComplaintStatus, target: ComplaintStatus) -> bool:
+    return target in _ALLOWED[current]
+
+
+def check_move(current: ComplaintStatus, target: ComplaintStatus) -> None:
+    """Raise InvalidState unless a complaint in ``current`` may move to ``target``."""
+    if not can_move(current, target):
+        raise InvalidState(
+            N_("This complaint is “%(complaint_status)s”, so it cannot become “%(complaint_target)s”."),
+            complaint_status=current.value,
+            complaint_target=target.value,
+        )
+
+
+def check_open_for_changes(current: ComplaintStatus) -> None:
+    """A closed complaint is filed: nothing about it changes any more."""
+    if current is ComplaintStatus.CLOSED:
+        raise InvalidState(N_("This complaint is closed; it can no longer be changed."))
+
+
+# --- the service level ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaDays:
+    """An office's service level per priority, in working days."""
+
+    urgent: int = 1
+    high: int = 3
+    normal: int = 15
+
+    def for_priority(self, priority: Priority | str) -> int:
+        return getattr(self, Priority(priority).value)
+
+
+DEFAULT_SLA = SlaDays()
+SLA_DAYS_MAX = 365
+
+
+def due_at(
+    received_at: datetime,
+    priority: Priority | str,
+    sla: SlaDays,
+    closed: Collection[date] | Callable[[date], bool] = (),
+) -> datetime:
+    """When a complaint received at ``received_at`` must be resolved: that many working days
+    later (in Bangkok), at the same time of day. Returned in the zone ``received_at`` is in."""
+    local = received_at.astimezone(BANGKOK)
+    day = add_days(local.date(), sla.for_priority(priority), DayKind.WORKING, closed)
+    return datetime.combine(day, local.timetz()).astimezone(received_at.tzinfo)
+
+
+def sla_breached(due: datetime, resolved_at: datetime | None, now: datetime) -> bool:
+    """Not resolved by its due time: resolved late, or still open after it."""
+    return (resolved_at if resolved_at is not None else now) > due
+
+
+def resolved_within_sla(due: datetime, resolved_at: datetime | None) -> bool:
+    return resolved_at is not None and resolved_at <= due
+
+
+@dataclass(frozen=True)
+class Figures:
+    received: int
+    resolved: int
+    resolved_within_sla_pct: float | None
+    median_hours_to_resolve: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "resolved": self.resolved,
+            "resolved_within_sla_pct": self.resolved_within_sla_pct,
+            "median_hours_to_resolve": self.median_hours_to_resolve,
+        }
+
+
+def figures(complaints: Iterable[tuple[datetime, datetime | None, datetime]]) -> Figures:
+    """Report figures of complaints given as (received_at, resolved_at or None, due_at).
+
+    ``resolved_within_sla_pct``: of the resolved ones, the share resolved by their due time
+    (the GECC indicator asks for 80 % or more); None when none was resolved.
+    """
+    received, durations, on_time = 0, [], 0
+    for received_at, resolved_at, due in complaints:
+        received += 1
+        if resolved_at is None:
+            continue
+        durations.append((resolved_at - received_at).total_seconds() / 3600)
+        on_time += resolved_within_sla(due, resolved_at)
+    resolved = len(durations)
+    return Figures(
+        received=received,
+        resolved=resolved,
+        resolved_within_sla_pct=round(100 * on_time / resolved, 1) if resolved else None,
+        median_hours_to_resolve=round(statistics.median(durations), 1) if durations else None,
+    )
+
+
+# --- topics -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    name_th: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_th
+
+
+#: The topics an office offers until it sets its own.
+DEFAULT_TOPICS: tuple[Topic, ...] = (
+    Topic("service_delay", "ความล่าช้าในการให้บริการ", "Service delay"),
+    Topic("staff_conduct", "พฤติกรรมการให้บริการของเจ้าหน้าที่", "Staff conduct"),
+    Topic("facilities", "สถานที่และสิ่งอำนวยความสะดวก", "Facilities"),
+    Topic("corruption", "การทุจริตหรือประพฤติมิชอบ", "Corruption or misconduct"),
+    Topic("other", "เรื่องอื่น ๆ", "Other"),
+)
+
+#: A dissatisfied survey group → the complaint topic it is filed under.
+SURVEY_GROUP_TOPICS = {
+    "process": "service_delay",
+    "service_quality": "service_delay",
+    "staff": "staff_conduct",
+    "facilities": "facilities",
+    "confidence": "other",
+}
+
+
+def survey_topic(dissatisfied_groups: Iterable[str], group_order: Iterable[str]) -> str:
+    """The topic of a complaint made from a survey: its first dissatisfied group's, else other."""
+    groups = set(dissatisfied_groups)
+    for group in group_order:
+        if group in groups:
+            return SURVEY_GROUP_TOPICS.get(group, "other")
+    return "other"
+
+
+# --- reading what a complainant or staff member sends ---------------------------------------
+
+TEXT_MAX = 4000
+REPLY_MAX = 4000
+#: Unicode categories refused in free text (newlines and tabs are allowed): control, format
+#: (bidi overrides, zero-width), surrogate, private use, unassigned.
+_NOT_IN_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def parse_text(raw: object, field: str, *, maximum: int, missing: str) -> str:
+    """Free text: NFC, trimmed, 1..maximum characters, no control or invisible characters."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidField(field, missing)
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n")).strip()
+    if any(ch not in "\n\t" and unicodedata.category(ch) in _NOT_IN_TEXT for ch in text):
+        raise InvalidField(field, N_("The text holds characters that cannot be shown; type it again."))
+    if len(text) > maximum:
+        raise InvalidField(field, N_("Please keep the text under %(max)s characters."), max=maximum)
+    return text
+
+
+@dataclass(frozen=True)
+class ComplaintSubmission:
+    office: str
+    topic: str
+    text: str
+    name: str | None = None
+    phone: str | None = None  # E.164
+    email: str | None = None
+    booking_token: str | None = None
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email)
+
+
+def _code(payload: Mapping, field: str, missing: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidField(field, missing)
+    value = value.strip()
+    if len(value) > 64 or not value.isprintable():
+        raise InvalidField(field, missing)
+    return value
+
+
+def read_complaint(payload: object) -> ComplaintSubmission:
+    """Check a complaint as sent (API JSON or the public form); raise InvalidField naming the field."""
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    office = _code(payload, "office", N_("Choose the office the complaint is about."))
+    topic = _code(payload, "topic", N_("Choose what the complaint is about."))
+    text = parse_text(payload.get("text"), "text", maximum=TEXT_MAX, missing=N_("Tell us what happened."))
+    name_raw = payload.get("name")
+    name = parse_name(name_raw) if name_raw not in (None, "") else None
+    phone_raw = payload.get("phone")
+    phone = parse_thai_mobile(phone_raw) if phone_raw not in (None, "") else None
+    email = parse_email(payload.get("email"))
+    token = payload.get("booking_token")
+    if token in (None, ""):
+        token = None
+    elif not isinstance(token, str):
+        raise InvalidField("booking_token", N_("No booking has this code."))
+    return ComplaintSubmission(office, topic, text, name, phone, email, token)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    status: ComplaintStatus | None = None
+    internal: bool = False
+
+
+def parse_status(raw: object, field: str = "status") -> ComplaintStatus:
+    try:
+        return ComplaintStatus(raw)
+    except (ValueError, TypeError):
+        raise InvalidField(
+            field, N_("Status must be one of: received, assigned, in_progress, resolved, closed.")
+        ) from None
+
+
+def parse_priority(raw: object, field: str = "priority") -> Priority:
+    try:
+        return Priority(raw)
+    except (ValueError, TypeError):
+        raise InvalidField(field, N_("Priority must be urgent, high or normal.")) from None
+
+
+def read_reply(payload: object) -> Reply:
+    """A staff reply: text, an optional new status, and ``internal`` for a note the
+    complainant never sees."""
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    text = parse_text(payload.get("text"), "text", maximum=REPLY_MAX, missing=N_("Write the reply."))
+    status = payload.get("status")
+    internal = payload.get("internal", False)
+    if not isinstance(internal, bool):
+        raise InvalidField("internal", N_("internal must be true or false."))
+    return Reply(text, None if status in (None, "") else parse_status(status), internal)
+
+
+#: "Leave as it is" for a field a change does not mention (None means "clear" for the assignee).
+UNCHANGED = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    priority: Priority | None = None
+    assignee: object = UNCHANGED  # a username, None to clear, or UNCHANGED
+
+
+def read_change(payload: object) -> Change:
+    """What the head changes: ``priority`` and/or ``assignee`` (a staff username, or null)."""
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    if "priority" not in payload and "assignee" not in payload:
+        raise InvalidField("priority", N_("Send a priority or an assignee to change."))
+    priority = parse_priority(payload["priority"]) if "priority" in payload else None
+    assignee: object = UNCHANGED
+    if "assignee" in payload:
+        raw = payload["assignee"]
+        if raw is None or raw == "":
+            assignee = None
+        elif isinstance(raw, str) and 0 < len(raw.strip()) <= 64 and raw.strip().isprintable():
+            assignee = raw.strip()
+        else:
+            raise InvalidField("assignee", N_("The assignee is a staff member's username of this office."))
+    return Change(priority, assignee)
+
+
+def parse_sla_days(raw: object, field: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= SLA_DAYS_MAX:
+        raise InvalidField(field, N_("A service level is 1 to %(max)s working days."), max=SLA_DAYS_MAX)
+    return raw
