@@ -45,6 +45,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
     from . import models  # noqa: F401 - register the tables with the metadata
     from .cli import register_cli
+    from .web.admin import admin
     from .web.api import api
     from .web.citizen import citizen
     from .web.counter import counter
@@ -60,6 +61,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(kiosk)
     app.register_blueprint(counter)
     app.register_blueprint(display)
+    app.register_blueprint(admin)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

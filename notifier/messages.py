@@ -29,6 +29,7 @@ class Kind(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     SURVEY = "survey"
+    OFFICE_CLOSED = "office_closed"  # the office closed on the booked day: the booking is cancelled
 
 
 #: Messages about the queue moving right now: sent first, within seconds, and useless later.
@@ -65,6 +66,8 @@ class Facts:
     estimated_at: str | None = None  # HH:MM, Bangkok
     status_url: str | None = None
     survey_url: str | None = None
+    reason_th: str | None = None  # why the office is closed (office_closed)
+    reason_en: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -88,6 +91,10 @@ class Facts:
     @property
     def counter(self) -> str:
         return self._pick(self.counter_th, self.counter_en)
+
+    @property
+    def reason(self) -> str:
+        return self._pick(self.reason_th, self.reason_en)
 
     @property
     def date(self) -> date:
@@ -176,6 +183,15 @@ def _sms(f: Facts, links_allowed: bool) -> str:
             if th
             else [f"Khiw: {f.number} on {day_short} is cancelled."]
         )
+    elif kind is Kind.OFFICE_CLOSED:
+        variants = (
+            [f"{f.office}ปิดทำการวันที่ {day_short} คิว {f.number} ถูกยกเลิก กรุณาจองวันอื่น",
+             f"สำนักงานปิดวันที่ {day_short} คิว {f.number} ถูกยกเลิก กรุณาจองวันอื่น",
+             f"สำนักงานปิด {day_short} ยกเลิกคิว {f.number} แล้ว"]
+            if th
+            else [f"Khiw: {f.office} is closed on {day_short}; {f.number} is cancelled. Please book another day.",
+                  f"Khiw: the office is closed on {day_short}; {f.number} is cancelled. Please book another day."]
+        )  # fmt: skip
     else:  # survey
         link = f.survey_url if links_allowed and f.survey_url else ""
         variants = (
@@ -252,6 +268,22 @@ def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
         subject = f"ยกเลิกคิว {f.number} แล้ว" if th else f"{f.number} is cancelled"
         body = "การจองคิวนี้ถูกยกเลิกแล้ว" if th else "This booking is cancelled."
         return subject, [body, "\n".join(details)], status
+    if kind is Kind.OFFICE_CLOSED:
+        subject = (
+            f"{f.office} ปิดทำการวันที่ {day}: คิว {f.number} ถูกยกเลิก"
+            if th
+            else f"{f.office} is closed on {day}: {f.number} is cancelled"
+        )
+        body = (
+            f"ขออภัย {f.office} ปิดทำการในวันที่ท่านจองไว้ การจองคิวนี้จึงถูกยกเลิก กรุณาจองวันอื่น"
+            if th
+            else f"We are sorry: {f.office} is closed on the day you booked, so this booking is cancelled. "
+            "Please book another day."
+        )
+        paragraphs = [body]
+        if f.reason:
+            paragraphs.append(f"เหตุผล: {f.reason}" if th else f"Reason: {f.reason}")
+        return subject, [*paragraphs, "\n".join(details)], status
     subject = f"ขอบคุณที่ใช้บริการ {f.office}" if th else f"Thank you for visiting {f.office}"
     body = (
         "โปรดสละเวลาไม่ถึง 2 นาที ประเมินความพึงพอใจต่อการให้บริการ เพื่อให้เรานำไปปรับปรุงบริการ"

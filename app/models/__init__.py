@@ -1,5 +1,6 @@
 """Typed Flask-SQLAlchemy models, one module per aggregate."""
 
+from .audit import AuditEntry
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
 from .notification import OfficeNotificationSettings, OutboxMessage
@@ -9,6 +10,8 @@ from .office import (
     Closure,
     Counter,
     CounterChannel,
+    CounterService,
+    ExtraPeriod,
     Office,
     OpeningPeriod,
     Service,
@@ -18,6 +21,7 @@ from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
 __all__ = [
+    "AuditEntry",
     "Booking",
     "BookingEvent",
     "CacheVersion",
@@ -26,7 +30,9 @@ __all__ = [
     "Closure",
     "Counter",
     "CounterChannel",
+    "CounterService",
     "DailyQuota",
+    "ExtraPeriod",
     "Kiosk",
     "Office",
     "OfficeNotificationSettings",

@@ -17,6 +17,9 @@ from .auth import register_kiosk
 from .offices import create_office
 
 DEMO_STAFF = "demo"
+#: The demo's office head: runs Pa Sang at /admin/ (and only Pa Sang).
+DEMO_HEAD = "head-pa-sang"
+DEMO_HEAD_OFFICE = "pa-sang"
 
 
 @dataclass
@@ -25,9 +28,11 @@ class SeedReport:
     staff_password: str
     kiosk_keys: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Further logins printed as ``staff:`` lines (the office head).
+    more_staff: list[tuple[str, str]] = field(default_factory=list)
 
 
-def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedReport:
+def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], head_password: str | None = None) -> SeedReport:
     """Insert what is missing; keep what exists. One transaction."""
     report = SeedReport(DEMO_STAFF, staff_password)
     for data in demo_data.OFFICES:
@@ -45,18 +50,27 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedRe
         register_kiosk(office, f"Demo kiosk {office.code}", key)
         report.kiosk_keys.append((office.code, key))
 
-    staff = db.session.scalar(select(Staff).where(Staff.username == DEMO_STAFF))
+    _login(DEMO_STAFF, staff_password, "Demo admin", "admin", None)
+    if head_password is not None:
+        head_office = db.session.scalar(select(Office).where(Office.code == DEMO_HEAD_OFFICE))
+        _login(DEMO_HEAD, head_password, "หัวหน้าสำนักงาน ป่าซาง", "head", head_office.id)
+        report.more_staff.append((DEMO_HEAD, head_password))
+    db.session.commit()
+    return report
+
+
+def _login(username: str, password: str, display_name: str, role: str, office_id: int | None) -> None:
+    staff = db.session.scalar(select(Staff).where(Staff.username == username))
     if staff is None:
         db.session.add(
             Staff(
-                username=DEMO_STAFF,
-                password_hash=generate_password_hash(staff_password),
-                display_name="Demo admin",
-                role="admin",
+                username=username,
+                password_hash=generate_password_hash(password),
+                display_name=display_name,
+                role=role,
+                office_id=office_id,
             )
         )
-    elif not check_password_hash(staff.password_hash, staff_password):
+    elif not check_password_hash(staff.password_hash, password):
         # The secret key changed since the last seed: keep the printed login true.
-        staff.password_hash = generate_password_hash(staff_password)
-    db.session.commit()
-    return report
+        staff.password_hash = generate_password_hash(password)

@@ -84,6 +84,7 @@ def enqueue(
     contact: Contact | None = None,
     people_ahead: int | None = None,
     estimated_at: datetime | None = None,
+    extra_facts: dict | None = None,
 ) -> int:
     """Write ``kind``'s message(s) for ``booking`` into the outbox; return how many are new.
 
@@ -113,6 +114,7 @@ def enqueue(
     if not channels:
         return 0
     facts = _facts(values, kind, contact.locale, people_ahead, estimated_at)
+    facts.update(extra_facts or {})  # e.g. the reason an office closed (notifier.messages.Facts)
     rows = [
         {
             "key": f"booking:{values['id']}:{kind.value}:{channel}",
