@@ -45,6 +45,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
     from . import models  # noqa: F401 - register the tables with the metadata
     from .cli import register_cli
+    from .web.admin import admin
     from .web.api import api
     from .web.citizen import citizen
     from .web.complaints import complaints
@@ -64,6 +65,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(display)
     app.register_blueprint(requests_pages)
     app.register_blueprint(complaints)
+    app.register_blueprint(admin)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

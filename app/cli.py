@@ -31,7 +31,8 @@ def _derived_secret(purpose: str, length: int = 16) -> str:
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
-    """Add the demo offices (real district offices), a demo staff login and kiosk keys.
+    """Add the demo offices (real district offices), a demo admin login, Pa Sang's office head
+    login (``head-pa-sang``, for /admin/) and kiosk keys.
 
     Safe to run again: what exists is kept, and the same logins are printed.
     """
@@ -40,10 +41,13 @@ def seed_demo_command() -> None:
     report = seed_demo(
         staff_password=_derived_secret("demo-staff-password"),
         kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
+        head_password=_derived_secret("demo-head-password"),
     )
     for line in report.notes:
         click.echo(line, err=True)
     click.echo(f"staff: {report.staff_username} {report.staff_password}")
+    for username, password in report.more_staff:
+        click.echo(f"staff: {username} {password}")
     for code, key in report.kiosk_keys:
         click.echo(f"kiosk: {code} {key}")
 

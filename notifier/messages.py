@@ -31,6 +31,7 @@ class Kind(StrEnum):
     CANCELLED = "cancelled"
     SURVEY = "survey"
     CODE = "code"  # the code that confirms a held booking (offices with verification "otp")
+    OFFICE_CLOSED = "office_closed"  # the office closed on the booked day: the booking is cancelled
     # Section 10 request tracking (app/services/requests.py): to the applicant…
     REQUEST_COMPLETED = "request_completed"
     REQUEST_REJECTED = "request_rejected"
@@ -87,6 +88,8 @@ class Facts:
     reason: str | None = None  # a delay notice's reason, or a finished request's note
     due_on: str | None = None  # ISO date
     references: str | None = None  # the head's reminder: the requests whose notice is due
+    reason_th: str | None = None  # why the office is closed (office_closed)
+    reason_en: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -110,6 +113,10 @@ class Facts:
     @property
     def counter(self) -> str:
         return self._pick(self.counter_th, self.counter_en)
+
+    @property
+    def closed_reason(self) -> str:
+        return self._pick(self.reason_th, self.reason_en)
 
     @property
     def date(self) -> date:
@@ -214,6 +221,15 @@ def _sms(f: Facts, links_allowed: bool) -> str:
             if th
             else [f"Khiw: your booking code is {f.code}. Type it by {f.valid_until} to keep your place.",
                   f"Khiw code: {f.code}"]
+        )
+    elif kind is Kind.OFFICE_CLOSED:
+        variants = (
+            [f"{f.office}ปิดทำการวันที่ {day_short} คิว {f.number} ถูกยกเลิก กรุณาจองวันอื่น",
+             f"สำนักงานปิดวันที่ {day_short} คิว {f.number} ถูกยกเลิก กรุณาจองวันอื่น",
+             f"สำนักงานปิด {day_short} ยกเลิกคิว {f.number} แล้ว"]
+            if th
+            else [f"Khiw: {f.office} is closed on {day_short}; {f.number} is cancelled. Please book another day.",
+                  f"Khiw: the office is closed on {day_short}; {f.number} is cancelled. Please book another day."]
         )  # fmt: skip
     else:  # survey
         link = f.survey_url if links_allowed and f.survey_url else ""
@@ -302,6 +318,22 @@ def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
         subject = f"ยกเลิกคิว {f.number} แล้ว" if th else f"{f.number} is cancelled"
         body = "การจองคิวนี้ถูกยกเลิกแล้ว" if th else "This booking is cancelled."
         return subject, [body, "\n".join(details)], status
+    if kind is Kind.OFFICE_CLOSED:
+        subject = (
+            f"{f.office} ปิดทำการวันที่ {day}: คิว {f.number} ถูกยกเลิก"
+            if th
+            else f"{f.office} is closed on {day}: {f.number} is cancelled"
+        )
+        body = (
+            f"ขออภัย {f.office} ปิดทำการในวันที่ท่านจองไว้ การจองคิวนี้จึงถูกยกเลิก กรุณาจองวันอื่น"
+            if th
+            else f"We are sorry: {f.office} is closed on the day you booked, so this booking is cancelled. "
+            "Please book another day."
+        )
+        paragraphs = [body]
+        if f.closed_reason:
+            paragraphs.append(f"เหตุผล: {f.closed_reason}" if th else f"Reason: {f.closed_reason}")
+        return subject, [*paragraphs, "\n".join(details)], status
     subject = f"ขอบคุณที่ใช้บริการ {f.office}" if th else f"Thank you for visiting {f.office}"
     body = (
         "โปรดสละเวลาไม่ถึง 2 นาที ประเมินความพึงพอใจต่อการให้บริการ เพื่อให้เรานำไปปรับปรุงบริการ"

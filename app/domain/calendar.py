@@ -39,27 +39,40 @@ class Slot:
 
 @dataclass(frozen=True)
 class OfficeCalendar:
-    """Weekly periods keyed by ISO weekday (1 = Monday … 7 = Sunday) and closed dates."""
+    """Weekly periods keyed by ISO weekday (1 = Monday … 7 = Sunday), closed dates, and
+    extended hours on chosen dates (periods added to that date's weekly ones)."""
 
     weekly: Mapping[int, tuple[Period, ...]]
     closures: frozenset[date] = field(default_factory=frozenset)
+    extra: Mapping[date, tuple[Period, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, periods: Iterable[tuple[int, time, time]], closures: Iterable[date] = ()) -> OfficeCalendar:
+    def build(
+        cls,
+        periods: Iterable[tuple[int, time, time]],
+        closures: Iterable[date] = (),
+        extra: Iterable[tuple[date, time, time]] = (),
+    ) -> OfficeCalendar:
         by_day: dict[int, list[Period]] = {}
         for weekday, opens, closes in periods:
             by_day.setdefault(weekday, []).append(Period(opens, closes))
         weekly = {day: tuple(sorted(ps)) for day, ps in by_day.items()}
         for day, ps in weekly.items():
-            for earlier, later in pairwise(ps):
-                if later.opens < earlier.closes:
-                    raise ValueError(f"periods overlap on weekday {day}: {earlier} and {later}")
-        return cls(weekly, frozenset(closures))
+            _check_no_overlap(ps, f"weekday {day}")
+        by_date: dict[date, list[Period]] = {}
+        for day, opens, closes in extra:
+            by_date.setdefault(day, []).append(Period(opens, closes))
+        calendar = cls(weekly, frozenset(closures), {day: tuple(sorted(ps)) for day, ps in by_date.items()})
+        for day in calendar.extra:
+            _check_no_overlap(calendar.periods_on(day), day.isoformat())
+        return calendar
 
     def periods_on(self, day: date) -> tuple[Period, ...]:
         if day in self.closures:
             return ()
-        return self.weekly.get(day.isoweekday(), ())
+        weekly = self.weekly.get(day.isoweekday(), ())
+        extra = self.extra.get(day)
+        return tuple(sorted(weekly + extra)) if extra else weekly
 
     def is_open_on(self, day: date) -> bool:
         return bool(self.periods_on(day))
@@ -84,6 +97,12 @@ class OfficeCalendar:
                 slots.append(Slot(start.time(), (start + length).time()))
                 start += length
         return slots
+
+
+def _check_no_overlap(periods: Iterable[Period], where: str) -> None:
+    for earlier, later in pairwise(periods):
+        if later.opens < earlier.closes:
+            raise ValueError(f"periods overlap on {where}: {earlier} and {later}")
 
 
 def local_now(now_utc: datetime, tz: ZoneInfo = BANGKOK) -> datetime:

@@ -50,9 +50,13 @@ class CounterInfo:
     name_en: str
     channels: frozenset[Channel]
     active: bool = True
+    services: frozenset[int] = frozenset()  # the service ids it calls; empty: every service
 
     def name(self, locale: str) -> str:
         return by_locale(locale, self.name_th, self.name_en)
+
+    def calls_service(self, service_id: int) -> bool:
+        return not self.services or service_id in self.services
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Typed Flask-SQLAlchemy models, one module per aggregate."""
 
+from .audit import AuditEntry
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
 from .complaint import Complaint, ComplaintEvent, ComplaintReply, ComplaintTopic, OfficeComplaintSettings
@@ -10,6 +11,8 @@ from .office import (
     Closure,
     Counter,
     CounterChannel,
+    CounterService,
+    ExtraPeriod,
     Office,
     OpeningPeriod,
     Service,
@@ -20,6 +23,7 @@ from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
 __all__ = [
+    "AuditEntry",
     "Booking",
     "BookingEvent",
     "CacheVersion",
@@ -32,8 +36,10 @@ __all__ = [
     "ComplaintTopic",
     "Counter",
     "CounterChannel",
+    "CounterService",
     "DailyQuota",
     "DelayNotice",
+    "ExtraPeriod",
     "Kiosk",
     "Office",
     "OfficeComplaintSettings",

@@ -46,12 +46,17 @@ def _office_settings_types() -> tuple[type, ...]:
         Closure,
         Counter,
         CounterChannel,
+        CounterService,
+        ExtraPeriod,
         Office,
         OpeningPeriod,
         Service,
     )
 
-    return (Office, OpeningPeriod, Closure, Service, Counter, CounterChannel, ChannelCapacity, CapacityOverride)
+    return (
+        Office, OpeningPeriod, ExtraPeriod, Closure, Service, Counter, CounterChannel, CounterService,
+        ChannelCapacity, CapacityOverride,
+    )  # fmt: skip
 
 
 @event.listens_for(Session, "after_flush")

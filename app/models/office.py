@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -95,6 +96,9 @@ class Office(db.Model):
     )
     capacities: Mapped[list[ChannelCapacity]] = relationship(cascade="all, delete-orphan")
     capacity_overrides: Mapped[list[CapacityOverride]] = relationship(cascade="all, delete-orphan")
+    extra_periods: Mapped[list[ExtraPeriod]] = relationship(
+        cascade="all, delete-orphan", order_by="(ExtraPeriod.day, ExtraPeriod.opens)"
+    )
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th
@@ -111,7 +115,9 @@ class Office(db.Model):
 
     def calendar(self) -> OfficeCalendar:
         return OfficeCalendar.build(
-            ((p.weekday, p.opens, p.closes) for p in self.periods), (c.day for c in self.closures)
+            ((p.weekday, p.opens, p.closes) for p in self.periods),
+            (c.day for c in self.closures),
+            ((e.day, e.opens, e.closes) for e in self.extra_periods),
         )
 
     def weekly_capacity(self, channel: Channel) -> dict[int, int]:
@@ -140,6 +146,23 @@ class OpeningPeriod(db.Model):
     closes: Mapped[time] = mapped_column(Time)
 
     office: Mapped[Office] = relationship(back_populates="periods")
+
+
+class ExtraPeriod(db.Model):
+    """Extended hours on one date (an evening, a Saturday campaign): opening time added to
+    that date's weekly periods; on a date that is normally closed, the day's only hours."""
+
+    __tablename__ = "extra_periods"
+    __table_args__ = (
+        CheckConstraint("opens < closes", name="opens_before_closes"),
+        Index("ix_extra_periods_office_day", "office_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
 
 
 class Closure(db.Model):
@@ -198,10 +221,16 @@ class Counter(db.Model):
 
     office: Mapped[Office] = relationship(back_populates="counters")
     channels: Mapped[list[CounterChannel]] = relationship(cascade="all, delete-orphan")
+    # The services whose tickets it calls; none listed: every service.
+    services: Mapped[list[CounterService]] = relationship(cascade="all, delete-orphan")
 
     @property
     def channel_set(self) -> set[Channel]:
         return {Channel(c.channel) for c in self.channels}
+
+    @property
+    def service_ids(self) -> frozenset[int]:
+        return frozenset(s.service_id for s in self.services)
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th
@@ -213,6 +242,15 @@ class CounterChannel(db.Model):
 
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class CounterService(db.Model):
+    """A service a counter calls; a counter with no rows here calls every service."""
+
+    __tablename__ = "counter_services"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ChannelCapacity(db.Model):

@@ -18,6 +18,9 @@ from .auth import register_kiosk
 from .offices import create_office
 
 DEMO_STAFF = "demo"
+#: The demo's office head: runs Pa Sang at /admin/ (and only Pa Sang).
+DEMO_HEAD = "head-pa-sang"
+DEMO_HEAD_OFFICE = "pa-sang"
 
 
 @dataclass
@@ -26,9 +29,17 @@ class SeedReport:
     staff_password: str
     kiosk_keys: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Further logins printed as ``staff:`` lines (the office head).
+    more_staff: list[tuple[str, str]] = field(default_factory=list)
 
 
-def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], now: datetime | None = None) -> SeedReport:
+def seed_demo(
+    *,
+    staff_password: str,
+    kiosk_key: Callable[[str], str],
+    head_password: str | None = None,
+    now: datetime | None = None,
+) -> SeedReport:
     """Insert what is missing; keep what exists. One transaction."""
     report = SeedReport(DEMO_STAFF, staff_password)
     for data in demo_data.OFFICES:
@@ -46,19 +57,11 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], now: date
         register_kiosk(office, f"Demo kiosk {office.code}", key)
         report.kiosk_keys.append((office.code, key))
 
-    staff = db.session.scalar(select(Staff).where(Staff.username == DEMO_STAFF))
-    if staff is None:
-        db.session.add(
-            Staff(
-                username=DEMO_STAFF,
-                password_hash=generate_password_hash(staff_password),
-                display_name="Demo admin",
-                role="admin",
-            )
-        )
-    elif not check_password_hash(staff.password_hash, staff_password):
-        # The secret key changed since the last seed: keep the printed login true.
-        staff.password_hash = generate_password_hash(staff_password)
+    _login(DEMO_STAFF, staff_password, "Demo admin", "admin", None)
+    if head_password is not None:
+        head_office = db.session.scalar(select(Office).where(Office.code == DEMO_HEAD_OFFICE))
+        _login(DEMO_HEAD, head_password, "หัวหน้าสำนักงาน ป่าซาง", "head", head_office.id)
+        report.more_staff.append((DEMO_HEAD, head_password))
     db.session.commit()
     report.notes.extend(seed_demo_requests(now=now or datetime.now(UTC)))
     from .complaints import seed_default_topics
@@ -67,6 +70,23 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], now: date
     if added:
         report.notes.append(f"added {added} complaint topics")
     return report
+
+
+def _login(username: str, password: str, display_name: str, role: str, office_id: int | None) -> None:
+    staff = db.session.scalar(select(Staff).where(Staff.username == username))
+    if staff is None:
+        db.session.add(
+            Staff(
+                username=username,
+                password_hash=generate_password_hash(password),
+                display_name=display_name,
+                role=role,
+                office_id=office_id,
+            )
+        )
+    elif not check_password_hash(staff.password_hash, password):
+        # The secret key changed since the last seed: keep the printed login true.
+        staff.password_hash = generate_password_hash(password)
 
 
 #: Section 10 processing times of the demo services (days, as a citizen's manual states them).

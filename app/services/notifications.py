@@ -85,6 +85,7 @@ def enqueue(
     people_ahead: int | None = None,
     estimated_at: datetime | None = None,
     code: str | None = None,
+    extra_facts: dict | None = None,
 ) -> int:
     """Write ``kind``'s message(s) for ``booking`` into the outbox; return how many are new.
 
@@ -119,6 +120,7 @@ def enqueue(
         facts["code"] = code
         expires = values.get("hold_expires_at")
         facts["valid_until"] = expires.astimezone(BANGKOK).strftime("%H:%M") if expires else None
+    facts.update(extra_facts or {})  # e.g. the reason an office closed (notifier.messages.Facts)
     rows = [
         {
             "key": f"booking:{values['id']}:{kind.value}:{channel}",

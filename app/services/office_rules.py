@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.domain.calendar import OfficeCalendar
 from app.domain.channels import Channel
 from app.domain.errors import N_, NotFound
 from app.domain.office import ClosureInfo, CounterInfo, OfficeRules, ServiceInfo
@@ -76,8 +75,10 @@ def _load(version: str | None) -> OfficeCatalogue:
             selectinload(Office.closures),
             selectinload(Office.capacities),
             selectinload(Office.capacity_overrides),
+            selectinload(Office.extra_periods),
             selectinload(Office.services),
             selectinload(Office.counters).selectinload(Counter.channels),
+            selectinload(Office.counters).selectinload(Counter.services),
         )
     ).all()
     rules = [rules_of(o) for o in offices]
@@ -103,9 +104,7 @@ def rules_of(office: Office) -> OfficeRules:
         web_slot_minutes=office.web_slot_minutes,
         web_slot_capacity=office.web_slot_capacity,
         prefixes={channel: office.prefix(channel) for channel in Channel},
-        calendar=OfficeCalendar.build(
-            ((p.weekday, p.opens, p.closes) for p in office.periods), (c.day for c in office.closures)
-        ),
+        calendar=office.calendar(),
         weekly_capacity=weekly,
         capacity_overrides={(Channel(o.channel), o.day): o.capacity for o in office.capacity_overrides},
         closures={c.day: ClosureInfo(c.day, c.reason_th, c.reason_en) for c in office.closures},
@@ -117,7 +116,7 @@ def rules_of(office: Office) -> OfficeRules:
             for s in office.services
         ),
         counters=tuple(
-            CounterInfo(c.id, c.number, c.name_th, c.name_en, frozenset(c.channel_set), c.active)
+            CounterInfo(c.id, c.number, c.name_th, c.name_en, frozenset(c.channel_set), c.active, c.service_ids)
             for c in office.counters
         ),
         active=office.active,

@@ -142,8 +142,10 @@ def counters(code: str, staff: StaffMember, *, now: datetime) -> list[CounterVie
     for found in rows:
         row = BookingRow.of(found)
         serving[row.counter_id] = _view(row, now=now, office=office)
-    services = tuple(s.code for s in office.active_services())
-    return [CounterView(c, services, serving.get(c.id)) for c in office.counters]
+    return [
+        CounterView(c, tuple(s.code for s in office.active_services() if c.calls_service(s.id)), serving.get(c.id))
+        for c in office.counters
+    ]
 
 
 def waiting_line(code: str, staff: StaffMember, *, now: datetime) -> QueueView:
@@ -179,7 +181,9 @@ def _next_candidate(office: OfficeRules, counter: CounterInfo, channels, now: da
             _b.office_id == office.id,
             _b.day == _today(now),
             _eligible(office, now),
-            or_(_b.counter_id == counter.id, and_(_b.counter_id.is_(None), _b.channel.in_(channels))),
+            or_(
+                _b.counter_id == counter.id, and_(_b.counter_id.is_(None), _b.channel.in_(channels), *_serves(counter))
+            ),
         )
         .order_by(func.coalesce(_b.counter_id, 0).desc(), *call_order_by(_b))
         .limit(1)
@@ -187,6 +191,11 @@ def _next_candidate(office: OfficeRules, counter: CounterInfo, channels, now: da
     if not is_sqlite():
         query = query.with_for_update(skip_locked=True, of=_bookings)
     return reading().execute(query).first()
+
+
+def _serves(counter: CounterInfo) -> list:
+    """A counter set to some services calls only their tickets (none set: every service)."""
+    return [_b.service_id.in_(sorted(counter.services))] if counter.services else []
 
 
 def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingView | None:
@@ -390,7 +399,8 @@ def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> Co
     line = waiting_line(office.code, staff, now=now)
     mine = [
         t for t in line.tickets
-        if (t.counter.id == counter.id if t.counter is not None else t.channel in counter.channels)
+        if (t.counter.id == counter.id if t.counter is not None
+            else t.channel in counter.channels and counter.calls_service(t.service.id))
     ]  # fmt: skip
     mine.sort(key=lambda t: 0 if t.counter is not None else 1)  # transferred here first, as call_next does
     others = {c: n for c, n in line.waiting.items() if c not in counter.channels}

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import current_app, g, request
 from flask_babel import get_locale
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.domain.errors import N_, InvalidField, InvalidRequest
 from app.extensions import limiter
@@ -37,8 +38,17 @@ LANG_COOKIE = "lang"
 def chosen_locale() -> str | None:
     """The language a person just picked on a page: ``?lang=`` on a link, or the ``lang``
     button of a form (which re-sends what was typed, so nothing is lost)."""
-    chosen = request.args.get("lang") or (request.form.get("lang") if request.method == "POST" else None)
+    chosen = request.args.get("lang") or (_form_field("lang") if request.method == "POST" else None)
     return chosen if chosen in LOCALES else None
+
+
+def _form_field(name: str) -> str | None:
+    """A form field, or None when the body cannot be read (over the size limit: the 413
+    page itself must still render)."""
+    try:
+        return request.form.get(name)
+    except RequestEntityTooLarge:
+        return None
 
 
 def select_locale() -> str:

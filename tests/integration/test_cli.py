@@ -24,7 +24,8 @@ def test_seed_demo_is_idempotent_and_prints_the_same_logins(app):
     assert first.stdout == second.stdout
     lines = first.stdout.splitlines()
     assert re.fullmatch(r"staff: demo \S{10,}", lines[0])
-    assert [line.split()[1] for line in lines[1:]] == ["pa-sang", "mueang-lamphun", "bang-rak"]
+    assert re.fullmatch(r"staff: head-pa-sang \S{10,}", lines[1])
+    assert [line.split()[1] for line in lines if line.startswith("kiosk:")] == ["pa-sang", "mueang-lamphun", "bang-rak"]
     assert db.session.scalar(select(func.count(Office.id))) == 3
     assert db.session.scalar(select(func.count(Closure.id))) == 3 * len(demo_data.PUBLIC_HOLIDAYS)
 

@@ -1,0 +1,145 @@
+"""Closing an office on a date: one date at a time, or the year's public holidays from a file.
+
+A date that already has bookings is closed only after the head confirms, having been told
+how many. Then, in the same transaction as the closure, each of those bookings is
+**cancelled** (its place given back, its history saying "office closed") and its citizen gets
+an "office closed on your day" message through the outbox (SMS or e-mail, in their
+language, with the reason). Bookings already called or being served are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.domain.admin_rules import ClosureRequest
+from app.domain.errors import N_, InvalidField, NotFound
+from app.domain.roles import StaffMember
+from app.domain.status import NOT_YET_CALLED, Status
+from app.models import Booking, Closure, Office
+from notifier.messages import Kind
+
+from . import audit, notifications
+from .admin import _today, active_bookings_on, office_for
+from .capacity import give_back_place
+from .status import BookingRow, booking_columns, move_booking
+from .transactions import reading, writing
+
+_b = Booking.__table__.c
+CLOSED_NOTE = "office closed"
+
+
+@dataclass(frozen=True)
+class ClosureOutcome:
+    """What closing (or planning to close) dates did: nothing is written while
+    ``needs_confirmation`` is true."""
+
+    closed: tuple[date, ...] = ()
+    already_closed: tuple[date, ...] = ()
+    passed: tuple[date, ...] = ()
+    booked: tuple[tuple[date, int], ...] = ()  # dates with bookings, and how many
+    cancelled: int = 0
+    notices: int = 0
+    needs_confirmation: bool = False
+
+    @property
+    def bookings(self) -> int:
+        return sum(n for _, n in self.booked)
+
+
+def close_day(
+    code: str, staff: StaffMember, request: ClosureRequest, *, now: datetime, confirmed: bool
+) -> ClosureOutcome:
+    """Close the office on one date. With bookings and not ``confirmed``: only say how many."""
+    reading()
+    office = office_for(code, staff)
+    if any(c.day == request.day for c in office.closures):
+        raise InvalidField("day", N_("The office is already closed on %(date)s."), date=request.day.isoformat())
+    return close_days(code, staff, [request], now=now, confirmed=confirmed)
+
+
+def close_days(
+    code: str, staff: StaffMember, requests: Iterable[ClosureRequest], *, now: datetime, confirmed: bool
+) -> ClosureOutcome:
+    """Close the office on each date (a holiday file's): dates passed or already closed are
+    skipped and reported. With bookings on any date and not ``confirmed``, nothing is written
+    and the outcome lists the booked dates."""
+    today = _today(now)
+    requests = list(requests)
+    reading()
+    office = office_for(code, staff)
+    known = {c.day for c in office.closures}
+    passed = tuple(r.day for r in requests if r.day < today)
+    already = tuple(r.day for r in requests if r.day >= today and r.day in known)
+    wanted = [r for r in requests if r.day >= today and r.day not in known]
+    booked = tuple((r.day, n) for r in wanted if (n := active_bookings_on(office.id, r.day)))
+    if booked and not confirmed:
+        return ClosureOutcome(passed=passed, already_closed=already, booked=booked, needs_confirmation=True)
+    cancelled = notices = 0
+    with writing() as connection:
+        office = office_for(code, staff)
+        for request in wanted:
+            office.closures.append(Closure(day=request.day, reason_th=request.reason_th, reason_en=request.reason_en))
+            day_cancelled, day_notices = _cancel_day(connection, office, request, staff, now)
+            cancelled += day_cancelled
+            notices += day_notices
+            audit.record(
+                staff,
+                office.id,
+                "closure",
+                request.day.isoformat(),
+                "create",
+                now=now,
+                after={
+                    "reason_th": request.reason_th,
+                    "reason_en": request.reason_en,
+                    "bookings_cancelled": day_cancelled,
+                    "notices_queued": day_notices,
+                },
+            )
+    return ClosureOutcome(
+        closed=tuple(r.day for r in wanted),
+        already_closed=already,
+        passed=passed,
+        booked=booked,
+        cancelled=cancelled,
+        notices=notices,
+    )
+
+
+def _cancel_day(
+    connection, office: Office, request: ClosureRequest, staff: StaffMember, now: datetime
+) -> tuple[int, int]:
+    rows = connection.execute(
+        select(*booking_columns())
+        .where(
+            _b.office_id == office.id,
+            _b.day == request.day,
+            _b.status.in_(sorted(s.value for s in NOT_YET_CALLED)),
+        )
+        .order_by(_b.id)
+    ).all()
+    notices = 0
+    reason = {"reason_th": request.reason_th, "reason_en": request.reason_en}
+    for found in rows:
+        moved = move_booking(BookingRow.of(found), Status.CANCELLED, now=now, actor=staff.actor, note=CLOSED_NOTE)
+        give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
+        notices += notifications.enqueue(connection, moved, Kind.OFFICE_CLOSED, now=now, extra_facts=reason)
+    return len(rows), notices
+
+
+def reopen_day(code: str, staff: StaffMember, day: date, *, now: datetime) -> None:
+    """Remove a closure (bookings cancelled by it stay cancelled; their citizens were told)."""
+    with writing():
+        office = office_for(code, staff)
+        row = next((c for c in office.closures if c.day == day), None)
+        if row is None:
+            raise NotFound(N_("The office is not closed on %(date)s."), date=day.isoformat())
+        if day < _today(now):
+            raise InvalidField("day", N_("%(date)s has passed; choose today or a later date."), date=day.isoformat())
+        before = {"reason_th": row.reason_th, "reason_en": row.reason_en}
+        office.closures.remove(row)
+        audit.record(staff, office.id, "closure", day.isoformat(), "delete", now=now, before=before)

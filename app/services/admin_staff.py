@@ -1,0 +1,167 @@
+"""Staff accounts and kiosk keys of an office.
+
+A head creates clerks of their office, resets their passwords and deactivates them; only an
+administrator manages heads and administrators (``admin_rules.refuse_unless_manages``). A
+reset or a deactivation also revokes the person's API tokens. A kiosk key is shown once,
+when it is made: only its SHA-256 is kept, so a lost key is revoked and replaced.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from werkzeug.security import generate_password_hash
+
+from app.domain import admin_rules
+from app.domain.admin_rules import NewStaff
+from app.domain.errors import N_, Forbidden, InvalidField, NotFound
+from app.domain.roles import Role, StaffMember
+from app.extensions import db
+from app.models import Kiosk, Staff, StaffToken
+
+from . import audit
+from .admin import office_for
+from .auth import _sha256
+from .transactions import reading, writing
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+@dataclass(frozen=True)
+class KioskRow:
+    id: int
+    name: str
+    active: bool
+    created_at: datetime
+
+
+def staff_of(code: str, staff: StaffMember) -> list[StaffRow]:
+    reading()
+    office = office_for(code, staff)
+    rows = db.session.scalars(select(Staff).where(Staff.office_id == office.id).order_by(Staff.role, Staff.username))
+    return [StaffRow(s.id, s.username, s.display_name, Role(s.role), s.active) for s in rows]
+
+
+def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: datetime) -> StaffRow:
+    office = office_for(code, staff)
+    admin_rules.refuse_unless_manages(staff, new.role, office.id)
+    password_hash = generate_password_hash(new.password)  # slow on purpose: before the write lock
+    with writing():
+        if db.session.scalar(select(Staff.id).where(Staff.username == new.username)) is not None:
+            raise InvalidField("username", N_("The username %(username)s is taken."), username=new.username)
+        row = Staff(
+            username=new.username,
+            password_hash=password_hash,
+            display_name=new.display_name,
+            role=new.role.value,
+            office_id=None if new.role is Role.ADMIN else office.id,
+        )
+        db.session.add(row)
+        db.session.flush()
+        audit.record(
+            staff,
+            office.id,
+            "staff",
+            row.username,
+            "create",
+            now=now,
+            after={"display_name": row.display_name, "role": row.role, "active": True},
+        )
+    return StaffRow(row.id, row.username, row.display_name, new.role, True)
+
+
+def _member_of(office_id: int, staff: StaffMember, staff_id: int) -> Staff:
+    row = db.session.get(Staff, staff_id)
+    if row is None or row.office_id != office_id:
+        raise NotFound(N_("There is no such staff account at this office."))
+    admin_rules.refuse_unless_manages(staff, Role(row.role), row.office_id)
+    return row
+
+
+def _revoke_tokens(staff_id: int, now: datetime) -> None:
+    t = StaffToken.__table__.c
+    db.session.execute(
+        update(StaffToken.__table__).where(t.staff_id == staff_id, t.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
+def reset_password(code: str, staff: StaffMember, staff_id: int, password: str, *, now: datetime) -> None:
+    office = office_for(code, staff)
+    _member_of(office.id, staff, staff_id)
+    password_hash = generate_password_hash(password)
+    with writing():
+        row = _member_of(office.id, staff, staff_id)
+        row.password_hash = password_hash
+        _revoke_tokens(row.id, now)
+        audit.record(staff, office.id, "staff", row.username, "reset_password", now=now, after={"password": "changed"})
+
+
+def set_staff_active(code: str, staff: StaffMember, staff_id: int, active: bool, *, now: datetime) -> None:
+    with writing():
+        office = office_for(code, staff)
+        row = _member_of(office.id, staff, staff_id)
+        if row.id == staff.id:
+            raise Forbidden(N_("You cannot deactivate your own account."))
+        before = row.active
+        row.active = active
+        if not active:
+            _revoke_tokens(row.id, now)
+        audit.record(
+            staff,
+            office.id,
+            "staff",
+            row.username,
+            "activate" if active else "deactivate",
+            now=now,
+            before={"active": before},
+            after={"active": active},
+        )
+
+
+def kiosks_of(code: str, staff: StaffMember) -> list[KioskRow]:
+    reading()
+    office = office_for(code, staff)
+    rows = db.session.scalars(select(Kiosk).where(Kiosk.office_id == office.id).order_by(Kiosk.id))
+    return [KioskRow(k.id, k.name, k.active, k.created_at) for k in rows]
+
+
+def create_kiosk(code: str, staff: StaffMember, name: str, *, now: datetime) -> tuple[KioskRow, str]:
+    """A new kiosk and its key (shown once; only its hash is kept)."""
+    key = secrets.token_urlsafe(24)
+    with writing():
+        office = office_for(code, staff)
+        row = Kiosk(office_id=office.id, name=name, key_hash=_sha256(key), active=True)
+        db.session.add(row)
+        db.session.flush()
+        audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after={"name": name, "active": True})
+    return KioskRow(row.id, row.name, True, now), key
+
+
+def revoke_kiosk(code: str, staff: StaffMember, kiosk_id: int, *, now: datetime) -> None:
+    with writing():
+        office = office_for(code, staff)
+        row = db.session.get(Kiosk, kiosk_id)
+        if row is None or row.office_id != office.id:
+            raise NotFound(N_("There is no such kiosk at this office."))
+        before = row.active
+        row.active = False
+        audit.record(
+            staff,
+            office.id,
+            "kiosk",
+            row.id,
+            "revoke",
+            now=now,
+            before={"name": row.name, "active": before},
+            after={"name": row.name, "active": False},
+        )
