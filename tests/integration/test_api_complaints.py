@@ -48,10 +48,16 @@ def test_a_citizen_files_a_complaint_without_a_login_and_follows_it_by_its_token
     assert "text" not in followed.json and "assignee" not in followed.json
 
 
+def test_a_complaint_to_an_office_that_does_not_exist_is_not_found_and_names_the_field(client, desk):
+    response = client.post("/api/v1/complaints", json={"office": "nowhere", "topic": "other", "text": "ห้องน้ำสกปรก"})
+
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found" and response.json["error"]["field"] == "office"
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"office": "nowhere"}, "office"),
         ({"topic": "weather"}, "topic"),
         ({"text": "   "}, "text"),
         ({"text": "x" * 4001}, "text"),
