@@ -2,6 +2,7 @@
 
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
+from .follow_up import SurveyFollowUp
 from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
@@ -37,5 +38,6 @@ __all__ = [
     "Staff",
     "StaffToken",
     "SurveyAnswer",
+    "SurveyFollowUp",
     "SurveyResponse",
 ]
