@@ -51,6 +51,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
+    from .web.reports import reports
     from .web.security import register_security
     from .web.webhooks import webhooks
 
@@ -60,6 +61,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(kiosk)
     app.register_blueprint(counter)
     app.register_blueprint(display)
+    app.register_blueprint(reports)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -9,6 +9,7 @@ definitions are in docs/reports.md.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ SATISFACTION_TARGET_PCT = 80.0
 
 #: The longest range one report covers (a year, leap years included).
 MAX_REPORT_DAYS = 366
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float | None:
@@ -139,7 +141,7 @@ def read_report_range(raw_from: object, raw_to: object, *, today: date) -> Repor
         if raw in (None, ""):
             return None
         try:
-            if not isinstance(raw, str) or len(raw) != 10:
+            if not isinstance(raw, str) or not _ISO_DAY.fullmatch(raw):
                 raise ValueError
             return date.fromisoformat(raw)
         except ValueError:

@@ -54,7 +54,7 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display"}
+PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "reports"}
 DEFAULT_AUDIENCE = "citizen"
 
 

@@ -204,3 +204,126 @@ def test_a_follow_up_is_marked_with_a_note_and_who_did_it(client, history):
     done = next(i for i in after if i.response_id == first.response_id)
     assert (done.followed_up, done.note, done.by, done.at) == (True, "Called the citizen back", "head1", now)
     assert after[-1].response_id == first.response_id  # the ones still open come first
+
+
+# --- the pages (the counter console's staff sign-in) ------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def password_hash():
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD)  # once: hashing is slow on purpose
+
+
+def page_user(username, office_id, role, password_hash):
+    from app.extensions import db
+    from app.models import Staff
+
+    db.session.add(Staff(username=username, password_hash=password_hash, display_name=username, role=role,
+                         office_id=office_id))  # fmt: skip
+    db.session.commit()
+
+
+def sign_in(client, username):
+    import re
+
+    page = client.get("/counter/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/counter/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+
+
+def test_the_head_s_report_page_draws_its_charts_and_links_the_downloads(client, history, password_hash):
+    office, _ = history
+    page_user("boss", office.id, "head", password_hash)
+    sign_in(client, "boss")
+
+    page = client.get(f"/admin/reports/{office.code}?from=2026-11-01&to=2026-11-30&lang=en")
+    csv_link = client.get(f"/admin/reports/{office.code}.csv?from=2026-11-01&to=2026-11-30")
+
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and text.count('<svg class="chart"') == 5
+    assert "72.7 %" in text and "target 80 %" in text and "style=" not in text and "<script>" not in text
+    assert f"/admin/reports/{office.code}.xlsx?from=2026-11-01" in text
+    assert csv_link.status_code == 200 and b"wait_minutes,p90,34.0" in csv_link.data
+    assert client.get("/admin/reports/").status_code == 302  # a head goes to their own office
+
+
+def test_report_pages_refuse_clerks_and_other_offices_and_need_a_sign_in(client, history, password_hash):
+    office, _ = history
+    other = make_office()
+    page_user("clerk5", office.id, "clerk", password_hash)
+    page_user("otherhead", other.id, "head", password_hash)
+
+    assert client.get(f"/admin/reports/{office.code}").status_code == 302  # to the sign-in
+    sign_in(client, "clerk5")
+    assert client.get(f"/admin/reports/{office.code}").status_code == 403
+    assert client.get(f"/admin/live/{office.code}").status_code == 403
+    client.post("/counter/logout", data={})
+    client.delete_cookie("session")
+    sign_in(client, "otherhead")
+    refused = client.get(f"/admin/reports/{office.code}?lang=en")
+    assert refused.status_code == 403 and "another office" in refused.get_data(as_text=True)
+    assert client.get(f"/admin/reports/{office.code}.xlsx").status_code == 403
+
+
+def test_an_admin_sees_every_office_together_with_a_line_each(client, history, password_hash):
+    office, _ = history
+    make_office(code="second-office")
+    page_user("root", None, "admin", password_hash)
+    sign_in(client, "root")
+
+    page = client.get("/admin/reports/?from=2026-11-01&to=2026-11-30&lang=en").get_data(as_text=True)
+    chosen = client.get(f"/admin/reports/?office={office.code}&from=2026-11-01&to=2026-11-30")
+
+    assert "All offices" in page and "Test District Office" in page and "second-office" in page
+    assert chosen.status_code == 302 and chosen.location.startswith(f"/admin/reports/{office.code}?")
+
+
+def test_the_follow_up_form_needs_its_csrf_token_and_records_the_note(client, history, password_hash):
+    import re
+
+    office, _ = history
+    page_user("boss2", office.id, "head", password_hash)
+    sign_in(client, "boss2")
+    address = f"/admin/reports/{office.code}/follow-ups?from=2026-11-01&to=2026-11-30&lang=en"
+    page = client.get(address).get_data(as_text=True)
+    action = re.search(r'action="(/admin/reports/follow-ups/\d+)"', page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    forged = client.post(action, data={"note": "done"})
+    client.post(action, data={"note": "Phoned back; parking sign added", "csrf_token": token, "back": address})
+
+    assert forged.status_code == 302
+    after = client.get(address).get_data(as_text=True)
+    assert "ที่จอดรถน้อย" in page and "Followed up by boss2" in after and "Phoned back; parking sign added" in after
+    assert after.count("Followed up by") == 1
+
+
+def test_the_live_view_shows_who_waits_where_and_which_counters_are_busy(client, clock, password_hash):
+    office = make_office()
+    page_user("boss3", office.id, "head", password_hash)
+    first = walk_in_today(office, bangkok(2026, 11, 24, 9, 0))
+    walk_in_today(office, bangkok(2026, 11, 24, 9, 10))
+    move(first, Status.CALLED, now=bangkok(2026, 11, 24, 9, 20), counter_id=office.counters[0].id)
+    clock.set(bangkok(2026, 11, 24, 9, 45))
+    sign_in(client, "boss3")
+
+    page = client.get(f"/admin/live/{office.code}?lang=en").get_data(as_text=True)
+    panel = client.get(f"/admin/live/{office.code}/panel?lang=en")
+
+    assert "A002" in page and "waiting now" in page and "reports.js" in page
+    assert panel.headers["Cache-Control"] == "no-store" and "<html" not in panel.get_data(as_text=True)
+    text = panel.get_data(as_text=True)
+    assert "35" in text  # A002 has waited 35 minutes: the longest wait
+    assert "A001" in text and "Idle" in text  # counter 1 calls A001; the others are idle
+
+
+def walk_in_today(office, at) -> str:
+    from app.domain.calendar import local_now
+
+    rules = office_rules(office.code)
+    placement = Placement(channel=Channel.WALK_IN, day=local_now(at).date())
+    return place_ticket(rules, rules.services[0], placement, Person(), now=at, actor="kiosk:1").token

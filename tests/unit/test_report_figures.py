@@ -80,9 +80,10 @@ def test_a_range_defaults_to_the_month_so_far_and_refuses_bad_dates_by_field():
 
     assert read_report_range(None, None, today=today).first == date(2026, 11, 1)
     assert read_report_range("2026-01-01", "2026-12-31", today=today).days == 365
-    with pytest.raises(InvalidField) as bad:
-        read_report_range("2026-02-30", None, today=today)
-    assert bad.value.field == "from"
+    for malformed in ("2026-02-30", "20261101xx", "2026-W01-1", "２０２６-11-01"):
+        with pytest.raises(InvalidField) as bad:
+            read_report_range(malformed, None, today=today)
+        assert bad.value.field == "from"
     with pytest.raises(InvalidField) as backwards:
         read_report_range("2026-11-02", "2026-11-01", today=today)
     assert backwards.value.field == "to"
