@@ -31,15 +31,19 @@ def _derived_secret(purpose: str, length: int = 16) -> str:
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
-    """Add the demo offices (real district offices), a demo staff login and kiosk keys.
+    """Add the demo offices (real district offices), a demo staff login, kiosk keys and a few
+    past days of served tickets and survey answers (so the reports have figures).
 
     Safe to run again: what exists is kept, and the same logins are printed.
     """
+    from app.domain.calendar import local_now
     from app.services.demo import seed_demo
+    from app.settings import Settings
 
     report = seed_demo(
         staff_password=_derived_secret("demo-staff-password"),
         kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
+        today=local_now(Settings.from_config(current_app.config).now()).date(),
     )
     for line in report.notes:
         click.echo(line, err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,10 +14,14 @@ from app.domain.office_spec import OfficeSpec
 from app.extensions import db
 from app.models import Closure, Office, Staff
 
+from . import history
 from .auth import register_kiosk
 from .offices import create_office
 
 DEMO_STAFF = "demo"
+#: Past days of served tickets and survey answers per demo office, so the report has figures.
+DEMO_HISTORY_DAYS = 5
+DEMO_HISTORY_PER_DAY = 40
 
 
 @dataclass
@@ -27,8 +32,9 @@ class SeedReport:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedReport:
-    """Insert what is missing; keep what exists. One transaction."""
+def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str], today: date | None = None) -> SeedReport:
+    """Insert what is missing; keep what exists. One transaction, then (given ``today``) a few
+    past open days of each office's history for the reports (days that have tickets are kept)."""
     report = SeedReport(DEMO_STAFF, staff_password)
     for data in demo_data.OFFICES:
         office = db.session.scalar(select(Office).where(Office.code == data["code"]))
@@ -59,4 +65,10 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedRe
         # The secret key changed since the last seed: keep the printed login true.
         staff.password_hash = generate_password_hash(staff_password)
     db.session.commit()
+    if today is not None:
+        for data in demo_data.OFFICES:
+            days = history.open_days_before(data["code"], today, DEMO_HISTORY_DAYS)
+            added = history.add_history(data["code"], days, per_day=DEMO_HISTORY_PER_DAY)
+            if added:
+                report.notes.append(f"added {added} past tickets at {data['code']} (for the reports)")
     return report
