@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LABEL_W = 190
+LABEL_W = 250  # room for the longest Thai survey group name
 BAR_H = 26
 GAP = 10
 
