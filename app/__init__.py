@@ -53,6 +53,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
+    from .web.reports import reports
     from .web.requests import requests_pages
     from .web.security import register_security
     from .web.webhooks import webhooks
@@ -66,6 +67,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(requests_pages)
     app.register_blueprint(complaints)
     app.register_blueprint(admin)
+    app.register_blueprint(reports)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -32,16 +32,22 @@ def _derived_secret(purpose: str, length: int = 16) -> str:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Add the demo offices (real district offices), a demo admin login, Pa Sang's office head
-    login (``head-pa-sang``, for /admin/) and kiosk keys.
+    login (``head-pa-sang``, for /admin/), kiosk keys and a few past days of served tickets and
+    survey answers (so the reports have figures).
 
     Safe to run again: what exists is kept, and the same logins are printed.
     """
+    from app.domain.calendar import local_now
     from app.services.demo import seed_demo
+    from app.settings import Settings
 
+    now = Settings.from_config(current_app.config).now()
     report = seed_demo(
         staff_password=_derived_secret("demo-staff-password"),
         kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
         head_password=_derived_secret("demo-head-password"),
+        now=now,
+        today=local_now(now).date(),
     )
     for line in report.notes:
         click.echo(line, err=True)

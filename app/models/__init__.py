@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .booking import Booking, BookingEvent
 from .cache import CacheVersion
 from .complaint import Complaint, ComplaintEvent, ComplaintReply, ComplaintTopic, OfficeComplaintSettings
+from .follow_up import SurveyFollowUp
 from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
@@ -53,5 +54,6 @@ __all__ = [
     "Staff",
     "StaffToken",
     "SurveyAnswer",
+    "SurveyFollowUp",
     "SurveyResponse",
 ]

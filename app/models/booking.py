@@ -59,6 +59,18 @@ class Booking(db.Model):
         Index("ix_bookings_queue", "office_id", "day", "channel", "status"),
         Index("ix_bookings_board", "office_id", "day", "called_at"),
         Index("ix_bookings_holds", "status", "hold_expires_at"),
+        # Reports read a range's outcomes, arrivals, waits and service times from this index
+        # alone (app/services/reports.py), never the rows or the events.
+        Index(
+            "ix_bookings_report",
+            "office_id",
+            "day",
+            "status",
+            "checked_in_at",
+            "first_called_at",
+            "serving_at",
+            "done_at",
+        ),
         CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
         CheckConstraint(f"channel IN {CHANNELS_SQL}", name="channel_known"),
         CheckConstraint("seq >= 1", name="seq_positive"),
@@ -98,6 +110,12 @@ class Booking(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the visit was first called, last started being served, and finished (set by
+    # services.status.move_booking with the status; the history has every move, these three
+    # let a report over years read waits and service times from one index).
+    first_called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    serving_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A client's Idempotency-Key (hashed with the office), so a retried POST on a bad
     # connection gets the same booking back instead of "already booked".
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +14,7 @@ from app.domain.office_spec import OfficeSpec
 from app.extensions import db
 from app.models import Closure, Office, ServiceRequest, Staff
 
+from . import history
 from .auth import register_kiosk
 from .offices import create_office
 
@@ -21,6 +22,9 @@ DEMO_STAFF = "demo"
 #: The demo's office head: runs Pa Sang at /admin/ (and only Pa Sang).
 DEMO_HEAD = "head-pa-sang"
 DEMO_HEAD_OFFICE = "pa-sang"
+#: Past days of served tickets and survey answers per demo office, so the report has figures.
+DEMO_HISTORY_DAYS = 5
+DEMO_HISTORY_PER_DAY = 40
 
 
 @dataclass
@@ -39,8 +43,11 @@ def seed_demo(
     kiosk_key: Callable[[str], str],
     head_password: str | None = None,
     now: datetime | None = None,
+    today: date | None = None,
 ) -> SeedReport:
-    """Insert what is missing; keep what exists. One transaction."""
+    """Insert what is missing; keep what exists. One transaction, then (given ``today``) a few
+    past open days of each office's history for the reports (days that have tickets are kept),
+    and the Section 10 demo request."""
     report = SeedReport(DEMO_STAFF, staff_password)
     for data in demo_data.OFFICES:
         office = db.session.scalar(select(Office).where(Office.code == data["code"]))
@@ -69,6 +76,12 @@ def seed_demo(
     added = seed_default_topics()
     if added:
         report.notes.append(f"added {added} complaint topics")
+    if today is not None:
+        for data in demo_data.OFFICES:
+            days = history.open_days_before(data["code"], today, DEMO_HISTORY_DAYS)
+            added = history.add_history(data["code"], days, per_day=DEMO_HISTORY_PER_DAY)
+            if added:
+                report.notes.append(f"added {added} past tickets at {data['code']} (for the reports)")
     return report
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, literal, update
 from sqlalchemy.engine import Row
 
 from app.domain.channels import Channel
@@ -20,6 +20,7 @@ from app.domain.errors import N_, InvalidState
 from app.domain.status import Status, check_transition
 from app.extensions import db
 from app.models import Booking, BookingEvent
+from app.models.types import UTCDateTime
 
 from . import board_cache
 
@@ -103,7 +104,7 @@ def move_booking(
     unknown = set(also) - _MOVABLE
     if unknown:
         raise ValueError(f"move_booking cannot set {sorted(unknown)}")
-    values = {**also, "status": target.value, "updated_at": now}
+    values = {**also, "status": target.value, "updated_at": now, **_visit_times(target, now)}
     moved = db.session.execute(
         update(_bookings).where(_bookings.c.id == row.id, _bookings.c.status == row.status.value).values(**values)
     ).rowcount
@@ -116,6 +117,18 @@ def move_booking(
     )
     board_cache.forget_office(row.office_id)  # the board shows the change at once
     return replace(row, status=target, **also)
+
+
+def _visit_times(target: Status, now: datetime) -> dict:
+    """The moments reports measure, kept on the booking: the first call (a recall or a call
+    after a transfer keeps it), the last start of service, the finish."""
+    if target is Status.CALLED:
+        return {"first_called_at": func.coalesce(_bookings.c.first_called_at, literal(now, UTCDateTime()))}
+    if target is Status.SERVING:
+        return {"serving_at": now}
+    if target is Status.DONE:
+        return {"done_at": now}
+    return {}
 
 
 #: Columns a status move may set besides the status (each a field of BookingRow).

@@ -98,3 +98,15 @@ def test_create_staff_names_the_field_that_is_wrong(app):
     assert nowhere.exit_code != 0 and "office" in nowhere.output and "atlantis" in nowhere.output
     assert officeless.exit_code != 0 and "office" in officeless.output
     assert taken.exit_code != 0 and "taken" in taken.output
+
+
+def test_seed_demo_adds_a_few_past_days_for_the_reports_once(app, clock):
+    from app.models import Booking, SurveyResponse
+
+    run(app, "seed-demo")
+    tickets = db.session.scalar(select(func.count(Booking.id)))
+    run(app, "seed-demo")
+
+    assert tickets == 3 * 5 * 40
+    assert db.session.scalar(select(func.count(Booking.id))) == tickets
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) > 0

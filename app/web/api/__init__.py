@@ -4,4 +4,4 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, board, bookings, complaints, kiosk, offices, requests, spec, staff, survey  # noqa: E402,F401 - routes register on import
+from . import auth, board, bookings, complaints, kiosk, offices, reports, requests, spec, staff, survey  # noqa: E402,F401 - routes register on import
