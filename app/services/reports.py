@@ -34,7 +34,9 @@ from app.domain.status import Status
 from app.domain.survey import QUESTION_BY_ID
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
+from .complaints import complaint_figures
 from .office_rules import catalogue, office_rules
+from .requests import request_figures
 from .transactions import is_sqlite, reading, writing
 
 _b = Booking.__table__.c
@@ -244,9 +246,8 @@ register_section("no_show", no_show_figures)
 register_section("capacity", capacity_figures)
 register_section("arrivals_by_hour", arrival_figures)
 register_section("follow_ups", follow_up_figures)
-# Issue 13 adds, when its services exist:
-#   register_section("complaints", complaint_figures)
-#   register_section("requests", request_figures)
+register_section("complaints", complaint_figures)  # issue 13: complaints and their service level
+register_section("requests", request_figures)  # issue 13: Section 10 requests and delay notices
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -327,3 +327,26 @@ def walk_in_today(office, at) -> str:
     rules = office_rules(office.code)
     placement = Placement(channel=Channel.WALK_IN, day=local_now(at).date())
     return place_ticket(rules, rules.services[0], placement, Person(), now=at, actor="kiosk:1").token
+
+
+def test_the_report_counts_complaints_and_section_10_requests_of_the_range(client, history):
+    office, head = history
+    service = office_rules(office.code).active_services()[0].code
+    complaint = {"office": office.code, "topic": "other", "text": "รอคิวนานเกินไป"}
+    assert client.post("/api/v1/complaints", json=complaint).status_code == 201
+    late = {"service": service, "name": "สมชาย ใจดี", "phone": "0812345678", "submitted_on": "2026-11-02",
+            "processing_days": 5, "day_kind": "working"}  # fmt: skip
+    filed = client.post(f"/api/v1/offices/{office.code}/requests", json=late, headers=head)
+    assert filed.status_code == 201, filed.json
+
+    body = client.get(f"/api/v1/offices/{office.code}/report?from=2026-11-01&to=2026-11-30", headers=head).json
+    october = client.get(f"/api/v1/offices/{office.code}/report?from=2026-10-01&to=2026-10-31", headers=head).json
+
+    assert body["complaints"]["received"] == 1 and body["complaints"]["resolved"] == 0
+    assert body["requests"]["registered"] == 1 and body["requests"]["overdue"] == 1
+    assert body["requests"]["notices_sent"] == 0
+    assert october["complaints"]["received"] == 0 and october["requests"]["registered"] == 0
+    exported = client.get(
+        f"/api/v1/offices/{office.code}/report?from=2026-11-01&to=2026-11-30", headers={**head, "Accept": "text/csv"}
+    ).get_data(as_text=True)
+    assert "complaints" in exported and "requests" in exported
