@@ -16,7 +16,6 @@ passes ``now`` and the office's closed days.
 from __future__ import annotations
 
 import statistics
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,8 +23,9 @@ from enum import StrEnum
 
 from .booking import parse_email, parse_name
 from .calendar import BANGKOK
-from .errors import N_, InvalidField, InvalidRequest, InvalidState
+from .errors import N_, InvalidField, InvalidRequest, InvalidState, NotFound
 from .identity import parse_thai_mobile
+from .text import showable, tidy
 from .working_days import DayKind, add_days
 
 
@@ -221,21 +221,18 @@ def survey_topic(dissatisfied_groups: Iterable[str], group_order: Iterable[str])
 
 TEXT_MAX = 4000
 REPLY_MAX = 4000
-#: Unicode categories refused in free text (newlines and tabs are allowed): control, format
-#: (bidi overrides, zero-width), surrogate, private use, unassigned.
-_NOT_IN_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 def parse_text(raw: object, field: str, *, maximum: int, missing: str) -> str:
-    """Free text: NFC, trimmed, 1..maximum characters, no control or invisible characters."""
+    """Free text (``app.domain.text``): NFC, trimmed, at most ``maximum`` characters as sent, no
+    control or invisible characters."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidField(field, missing)
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n")).strip()
-    if any(ch not in "\n\t" and unicodedata.category(ch) in _NOT_IN_TEXT for ch in text):
+    if not showable(raw):
         raise InvalidField(field, N_("The text holds characters that cannot be shown; type it again."))
-    if len(text) > maximum:
+    if len(raw) > maximum:
         raise InvalidField(field, N_("Please keep the text under %(max)s characters."), max=maximum)
-    return text
+    return tidy(raw)
 
 
 @dataclass(frozen=True)
@@ -258,9 +255,9 @@ def _code(payload: Mapping, field: str, missing: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidField(field, missing)
     value = value.strip()
-    if len(value) > 64 or not value.isprintable():
+    if len(value) > 64:
         raise InvalidField(field, missing)
-    return value
+    return value  # a code no office or topic has (unprintable ones included) is not found later
 
 
 def read_complaint(payload: object) -> ComplaintSubmission:
@@ -339,12 +336,14 @@ def read_change(payload: object) -> Change:
     assignee: object = UNCHANGED
     if "assignee" in payload:
         raw = payload["assignee"]
-        if raw is None or raw == "":
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             assignee = None
-        elif isinstance(raw, str) and 0 < len(raw.strip()) <= 64 and raw.strip().isprintable():
-            assignee = raw.strip()
-        else:
+        elif not isinstance(raw, str):
             raise InvalidField("assignee", N_("The assignee is a staff member's username of this office."))
+        elif len(raw) > 64 or not raw.strip().isprintable():  # no username is: no one has it
+            raise NotFound(N_("The assignee is a staff member's username of this office."), field="assignee")
+        else:
+            assignee = raw.strip()
     return Change(priority, assignee)
 
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import N_, InvalidField, InvalidState
+from .text import showable, tidy
 from .working_days import DayKind, add_days
 
 #: Section 10: a late applicant is told the reason every 7 days until the matter is done.
@@ -151,6 +152,8 @@ def read_day_kind(raw: object, field: str = "day_kind") -> DayKind:
 def read_processing_days(raw: object, field: str = "processing_days") -> int:
     if isinstance(raw, str) and raw.strip().isdigit():
         raw = int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer():  # JSON's 15.0 is the integer 15
+        raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_PROCESSING_DAYS:
         raise InvalidField(
             field, N_("Processing time is a whole number of days from 0 to %(max)s."), max=MAX_PROCESSING_DAYS
@@ -159,26 +162,27 @@ def read_processing_days(raw: object, field: str = "processing_days") -> int:
 
 
 def read_text(raw: object, field: str, *, required: bool, max_length: int = MAX_REASON_LENGTH) -> str | None:
-    """Free text (a reason, a note): trimmed, printable apart from line breaks, not too long."""
+    """Free text (a reason, a note; ``app.domain.text``): at most ``max_length`` characters as
+    sent, showable apart from line breaks and tabs; stored trimmed, in NFC."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
             raise InvalidField(field, N_("This field is required."))
         return None
     if not isinstance(raw, str):
         raise InvalidField(field, N_("This field must be text."))
-    text = raw.strip().replace("\r\n", "\n")
-    if len(text) > max_length:
+    if len(raw) > max_length:
         raise InvalidField(field, N_("This text is too long (at most %(max)s characters)."), max=max_length)
-    if any(not (ch.isprintable() or ch in "\n\t") for ch in text):
+    if not showable(raw):
         raise InvalidField(field, N_("This text holds characters that cannot be shown."))
-    return text
+    return tidy(raw)
 
 
 def read_reference(raw: object, field: str = "reference") -> str | None:
-    """The office's own application number: 1–40 printable characters, or None (Khiw makes one)."""
+    """The office's own application number: 1–40 printable characters on one line (as sent), or
+    None (Khiw makes one)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if not isinstance(raw, str) or len(raw.strip()) > 40 or not raw.strip().isprintable():
+    if not isinstance(raw, str) or len(raw) > 40 or not raw.strip().isprintable():
         raise InvalidField(field, N_("A reference is 1–40 printable characters."))
     return raw.strip()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .errors import N_, InvalidField, InvalidRequest
+from .errors import N_, InvalidField
 
 RATINGS = ("very_satisfied", "satisfied", "dissatisfied")
 RATING_LABELS = {
@@ -121,7 +121,7 @@ def read_submission(answers: object, suggestion: object = None, respondent: obje
     if respondent is None:
         respondent = {}
     if not isinstance(respondent, Mapping):
-        raise InvalidRequest(N_("respondent must be an object."))
+        raise InvalidField("respondent", N_("respondent must be an object."))
     details = {}
     for name, value in respondent.items():
         if name not in RESPONDENT_OPTIONS:

@@ -37,6 +37,7 @@ from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
 from app.domain.queue import Priority
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
+from app.domain.text import showable, tidy
 from app.models import Booking, BookingEvent
 from app.models.types import UTCDateTime
 from app.settings import Settings
@@ -414,13 +415,15 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
     """
     from .queue import ticket_for_staff  # the queue module imports this one
 
-    why = reason.strip() if isinstance(reason, str) else ""
+    why = tidy(reason) if isinstance(reason, str) else ""
     if not why:
         raise InvalidField(
             "reason", N_("Say why the booking is cancelled (e.g. ID card checked: booked by someone else).")
         )
-    if len(why) > 500:
+    if len(reason) > 500:  # as sent, so that the API's document can state the limit exactly
         raise InvalidField("reason", N_("The reason is too long: at most %(max)s characters."), max=500)
+    if not showable(reason):  # it is shown in the booking's history
+        raise InvalidField("reason", N_("This text holds characters that cannot be shown."))
     _office, row = ticket_for_staff(token, staff)
     if row.status is Status.CANCELLED:
         raise InvalidState(N_("This booking is already cancelled."))

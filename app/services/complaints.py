@@ -21,7 +21,7 @@ from app.domain import complaints as rules
 from app.domain import survey as survey_rules
 from app.domain.calendar import BANGKOK, local_now, to_utc
 from app.domain.complaints import ComplaintStatus, Priority, Topic
-from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
+from app.domain.errors import N_, Forbidden, InvalidState, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
 from app.links import complaint_status_url, staff_complaints_url
@@ -203,7 +203,7 @@ def _topic_id(connection: Connection, office_id: int, code: str, *, fallback: bo
     if found is None and fallback and active:
         found = next((r.id for r in active if r.code == "other"), active[-1].id)
     if found is None:
-        raise InvalidField("topic", N_("This office has no complaint topic %(code)s."), code=code[:40])
+        raise NotFound(N_("This office has no complaint topic %(code)s."), field="topic", code=code[:40])
     return found
 
 
@@ -252,7 +252,7 @@ def _booking_of(token: str, office: OfficeRules) -> int:
     if _TOKEN_SHAPE.fullmatch(token):
         found = reading().execute(select(b.id, b.office_id).where(b.token == token)).first()
     if found is None or found.office_id != office.id:
-        raise InvalidField("booking_token", N_("No booking at this office has this code."))
+        raise NotFound(N_("No booking at this office has this code."), field="booking_token")
     return found.id
 
 
@@ -539,7 +539,7 @@ def _assignee_id(connection: Connection, office_id: int, username: str) -> int:
         )
     ).scalar()  # fmt: skip
     if found is None:
-        raise InvalidField("assignee", N_("%(username)s is not a staff member of this office."), username=username)
+        raise NotFound(N_("%(username)s is not a staff member of this office."), field="assignee", username=username)
     return found
 
 

@@ -124,8 +124,10 @@ def read_new_request(body: dict, parse_day) -> NewRequest:
     booking_token = body.get("booking_token")
     if booking_token in (None, ""):
         booking_token = None
-    elif not _token_shaped(booking_token):
+    elif not isinstance(booking_token, str):
         raise InvalidField("booking_token", N_("No booking has this code."))
+    elif not _token_shaped(booking_token):  # no booking has it (and the database is not asked)
+        raise NotFound(N_("No booking has this code."), field="booking_token")
     return NewRequest(service.strip(), name, submitted_on, reference, phone, email, days, kind, booking_token)
 
 
@@ -286,7 +288,7 @@ def register_request(
     _authorize(staff, office)
     service = office.service(new.service)
     if service is None:
-        raise InvalidField("service", N_("This office has no service %(code)s."), code=new.service)
+        raise NotFound(N_("This office has no service %(code)s."), field="service", code=new.service[:40])
     days = new.processing_days if new.processing_days is not None else service.processing_days
     if days is None:
         raise InvalidField(
@@ -303,7 +305,7 @@ def register_request(
             .first()
         )
         if found is None or found.office_id != office.id:
-            raise InvalidField("booking_token", N_("No booking at this office has this code."))
+            raise NotFound(N_("No booking at this office has this code."), field="booking_token")
         booking_id = found.id
     token = secrets.token_urlsafe(24)  # 192 bits
     for attempt in range(5):
@@ -328,8 +330,8 @@ def register_request(
             if violated_constraint(error) != _UNIQUE_REFERENCE:
                 raise
             if new.reference:
-                raise InvalidField(
-                    "reference", N_("This office already has a request %(reference)s."), reference=reference
+                raise InvalidState(  # 409: the body is well formed, the office's state refuses it
+                    N_("This office already has a request %(reference)s."), field="reference", reference=reference
                 ) from None
             continue  # two clerks took the same number at once: take the next
         return staff_request(token, staff, now=now)

@@ -1,8 +1,9 @@
 """What schemathesis cannot read from a regular expression: the document's own string formats.
 
-``openapi.yaml`` names three formats whose rule is not a pattern (a check digit, a phone
-numbering plan, Unicode categories), and checks ``email`` as the server does (a domain that
-can receive mail: no special-use names such as ``.test`` or ``.local``). schemathesis loads this module (``hooks`` in
+``openapi.yaml`` names formats whose rule is not a pattern (a check digit, a phone numbering
+plan, Unicode categories: ``person-name``, ``free-text``, ``one-line-text``), and checks
+``email`` as the server does (a domain that can receive mail: no special-use names such as
+``.test`` or ``.local``). schemathesis loads this module (``hooks`` in
 ``schemathesis.toml``) and generates schema-valid values of each from these strategies, so a
 request it calls valid is one the server must accept.
 """
@@ -43,6 +44,17 @@ _NAME_CHARACTERS = st.characters(
 )
 person_names = st.text(_NAME_CHARACTERS, min_size=1, max_size=100).filter(lambda text: any(ch.isalpha() for ch in text))
 
+#: Free text people type: letters, marks, digits, punctuation, symbols, spaces, line breaks, tabs.
+_TEXT_CHARACTERS = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs"), include_characters="\n\t")
+free_texts = st.one_of(
+    st.text(_TEXT_CHARACTERS, min_size=1, max_size=200),
+    st.lists(st.text(_TEXT_CHARACTERS, min_size=1, max_size=40), min_size=2, max_size=4).map("\r\n".join),
+).filter(lambda text: text.strip() != "")
+#: One line of printable characters (Python's ``str.isprintable``): no space but the plain one.
+one_line_texts = st.text(
+    st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S"), include_characters=" "), min_size=1, max_size=40
+).filter(lambda text: text.strip() != "")
+
 _LOCAL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789"), min_size=1, max_size=20)
 _LABEL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789"), min_size=1, max_size=15)
 emails = st.builds(
@@ -57,3 +69,5 @@ schemathesis.openapi.format("email", emails)
 schemathesis.openapi.format("thai-national-id", thai_national_ids())
 schemathesis.openapi.format("thai-mobile", thai_mobiles())
 schemathesis.openapi.format("person-name", person_names)
+schemathesis.openapi.format("free-text", free_texts)
+schemathesis.openapi.format("one-line-text", one_line_texts)

@@ -62,8 +62,8 @@ def test_the_office_reference_and_an_explicit_processing_time_are_kept(client, o
     body = register(client, offices, reference="ลพ 123/2569", processing_days=10, day_kind="calendar").get_json()
     assert body["reference"] == "ลพ 123/2569"
     assert body["due_on"] == "2026-10-15"
-    again = register(client, offices, reference="ลพ 123/2569")
-    assert again.status_code == 400 and again.get_json()["error"]["field"] == "reference"
+    again = register(client, offices, reference="ลพ 123/2569")  # the office has it: the state refuses it
+    assert again.status_code == 409 and again.get_json()["error"]["field"] == "reference"
 
 
 def test_a_holiday_of_the_office_inside_the_period_moves_the_due_date(client, offices):
@@ -79,7 +79,8 @@ def test_a_holiday_of_the_office_inside_the_period_moves_the_due_date(client, of
 )  # fmt: skip
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(client, offices, field, value):
     response = register(client, offices, **{field: value})
-    assert response.status_code == 400
+    # A well-formed name of something the office does not have is not found (the document's rule).
+    assert response.status_code == (404 if field in ("service", "booking_token") else 400)
     assert response.get_json()["error"]["field"] == field
     assert db.session.query(ServiceRequest).count() == 0
 
@@ -187,4 +188,4 @@ def test_a_request_linked_to_a_booking_shows_on_its_status_page(client, offices,
     assert body["reference"] in page.get_data(as_text=True)
     other_office = register(client, offices, who="stranger", office=offices["other"], processing_days=3,
                             booking_token=booking_token)  # fmt: skip
-    assert other_office.status_code == 400 and other_office.get_json()["error"]["field"] == "booking_token"
+    assert other_office.status_code == 404 and other_office.get_json()["error"]["field"] == "booking_token"

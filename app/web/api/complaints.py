@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from app.domain import complaints as rules
-from app.domain.errors import N_, InvalidField
 from app.links import complaint_status_url
 from app.services import complaints as complaint_service
 from app.services.complaints import ComplaintView, ReplyView
 
 from ..context import complaint_rate, json_body, locale, lookup_rate, now, settings
 from . import api
+from .parsing import query_flag
 from .serialize import local_iso
 from .staff import _staff
 
@@ -72,18 +72,12 @@ def get_complaint(token: str):
     return _respond(complaint_service.complaint_for_citizen(token, now=now()), staff_view=False)
 
 
-_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
-
-
 @api.get("/offices/<code>/complaints")
 def office_complaints(code: str):
     staff = _staff()
-    raw_status = request.args.get("status", "")
-    status = rules.parse_status(raw_status) if raw_status else None
-    raw_overdue = request.args.get("overdue", "")
-    if raw_overdue and raw_overdue.lower() not in _BOOLEANS:
-        raise InvalidField("overdue", N_("overdue must be true or false."))
-    overdue = _BOOLEANS[raw_overdue.lower()] if raw_overdue else None
+    raw_status = request.args.get("status")
+    status = rules.parse_status(raw_status) if raw_status is not None else None  # an empty status= is refused
+    overdue = query_flag(request.args, "overdue")
     views = complaint_service.office_complaints(code, staff, now=now(), status=status, overdue=overdue)
     base = settings().public_base_url
     response = jsonify([complaint_json(v, locale(), base, staff_view=True) for v in views])

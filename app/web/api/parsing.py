@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.domain.booking import BookingRequest, read_booking_request
-from app.domain.errors import N_, InvalidRequest
+from app.domain.errors import N_, InvalidField, InvalidRequest
 
 
 def read_json_number(raw: object) -> float:
@@ -20,3 +20,14 @@ def parse_booking_request(payload: object) -> BookingRequest:
     if not isinstance(payload, Mapping):
         raise InvalidRequest(N_("The request body must be a JSON object."))
     return read_booking_request(payload, read_json_number)
+
+
+def query_flag(args: Mapping[str, str], name: str) -> bool | None:
+    """A true/false filter in the query string, as the document states it: absent is None;
+    ``true`` or ``false``, nothing else (not ``1``, not an empty ``name=``)."""
+    raw = args.get(name)
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        raise InvalidField(name, N_("Write true or false."))
+    return raw == "true"

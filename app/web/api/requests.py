@@ -12,6 +12,7 @@ from app.services import requests as request_service
 
 from ..context import json_body, locale, lookup_rate, now, settings
 from . import api
+from .parsing import query_flag
 from .serialize import request_json
 from .staff import _staff
 
@@ -25,7 +26,11 @@ def _json(view, status: int = 200):
 @api.post("/offices/<code>/requests")
 def register_request(code: str):
     staff = _staff()
-    new = request_service.read_new_request(json_body(), parse_date)
+    body = json_body()
+    if isinstance(body.get("processing_days"), str):  # JSON says a number (the page's form sends text)
+        raise InvalidField("processing_days", N_("Processing time is a whole number of days from 0 to %(max)s."),
+                           max=rules.MAX_PROCESSING_DAYS)  # fmt: skip
+    new = request_service.read_new_request(body, parse_date)
     view = request_service.register_request(code, new, staff, now=now(), locale=locale())
     return _json(view, 201)
 
@@ -33,24 +38,14 @@ def register_request(code: str):
 @api.get("/offices/<code>/requests")
 def list_requests(code: str):
     staff = _staff()
-    overdue = _flag(request.args.get("overdue"), "overdue")
+    overdue = query_flag(request.args, "overdue")
     status = request.args.get("status")
-    status = rules.read_status(status) if status else None
+    status = rules.read_status(status) if status is not None else None  # an empty status= is refused
     views = request_service.office_requests(code, staff, now=now(), overdue=overdue, status=status)
     base = settings().public_base_url
     response = jsonify([request_json(v, locale(), base) for v in views])
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _flag(raw: str | None, field: str) -> bool | None:
-    if raw in (None, ""):
-        return None
-    if raw in ("true", "1"):
-        return True
-    if raw in ("false", "0"):
-        return False
-    raise InvalidField(field, N_("Write true or false."))
 
 
 @api.get("/requests/<token>")

@@ -65,7 +65,7 @@ def complaint_form(office_code: str):
     try:
         view = complaint_service.file_complaint(submission, now=now(), locale=locale())
     except KhiwError as error:
-        if error.code != "invalid" or error.field == "office":
+        if error.field in (None, "office"):  # an unknown topic or booking goes back to the form
             raise
         return _form_page(office_code, values, {error.field or "text": translate(error)}, 400)
     return redirect(url_for("citizen.complaint_status", token=view.token, new=1), code=303)

@@ -85,8 +85,8 @@ def register():
             new = request_service.read_new_request(values, parse_date)
             view = request_service.register_request(code, new, member, now=now(), locale="th")
         except KhiwError as error:
-            if error.code != "invalid":
-                raise
+            if error.code != "invalid" and not (error.code == "not_found" and error.field):
+                raise  # an unknown service or booking goes back to the form; an unknown office does not
             errors[error.field or "service"] = translate(error)
         else:
             flash(gettext("Request %(reference)s is registered.", reference=view.reference), "info")
