@@ -33,17 +33,22 @@ def _derived_secret(purpose: str, length: int = 16) -> str:
 def seed_demo_command() -> None:
     """Add the demo offices (real district offices), a demo staff login and kiosk keys.
 
-    Safe to run again: what exists is kept, and the same logins are printed.
+    Safe to run again: what exists is kept, and the same logins are printed. In production
+    (KHIW_ENV=production) there is no demo login: create staff with create-staff.
     """
     from app.services.demo import seed_demo
 
+    production = current_app.config["KHIW_ENV"] == "production"
     report = seed_demo(
-        staff_password=_derived_secret("demo-staff-password"),
+        staff_password=None if production else _derived_secret("demo-staff-password"),
         kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
     )
     for line in report.notes:
         click.echo(line, err=True)
-    click.echo(f"staff: {report.staff_username} {report.staff_password}")
+    if production:
+        click.echo("no demo staff login in production: add staff with create-staff", err=True)
+    else:
+        click.echo(f"staff: {report.staff_username} {report.staff_password}")
     for code, key in report.kiosk_keys:
         click.echo(f"kiosk: {code} {key}")
 

@@ -14,6 +14,7 @@ from .office import (
     Service,
 )
 from .quota import DailyQuota, SlotQuota
+from .ratelimit import RateLimitCounter
 from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
@@ -32,6 +33,7 @@ __all__ = [
     "OfficeNotificationSettings",
     "OpeningPeriod",
     "OutboxMessage",
+    "RateLimitCounter",
     "Service",
     "SlotQuota",
     "Staff",

@@ -27,9 +27,10 @@ class SeedReport:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedReport:
-    """Insert what is missing; keep what exists. One transaction."""
-    report = SeedReport(DEMO_STAFF, staff_password)
+def seed_demo(*, staff_password: str | None, kiosk_key: Callable[[str], str]) -> SeedReport:
+    """Insert what is missing; keep what exists. One transaction. Without a staff password
+    (production) no demo login is made: an administrator is created with create-staff."""
+    report = SeedReport(DEMO_STAFF if staff_password else "", staff_password or "")
     for data in demo_data.OFFICES:
         office = db.session.scalar(select(Office).where(Office.code == data["code"]))
         if office is None:
@@ -46,7 +47,9 @@ def seed_demo(*, staff_password: str, kiosk_key: Callable[[str], str]) -> SeedRe
         report.kiosk_keys.append((office.code, key))
 
     staff = db.session.scalar(select(Staff).where(Staff.username == DEMO_STAFF))
-    if staff is None:
+    if staff_password is None:
+        pass
+    elif staff is None:
         db.session.add(
             Staff(
                 username=DEMO_STAFF,

@@ -97,3 +97,16 @@ def test_create_staff_names_the_field_that_is_wrong(app):
     assert nowhere.exit_code != 0 and "office" in nowhere.output and "atlantis" in nowhere.output
     assert officeless.exit_code != 0 and "office" in officeless.output
     assert taken.exit_code != 0 and "taken" in taken.output
+
+
+def test_in_production_seed_demo_adds_the_offices_but_no_demo_login(app):
+    from app.models import Staff
+
+    app.config["KHIW_ENV"] = "production"
+    result = run(app, "seed-demo")
+
+    assert result.exit_code == 0, result.output
+    assert not any(line.startswith("staff:") for line in result.stdout.splitlines())
+    assert "create-staff" in result.stderr
+    assert db.session.scalar(select(func.count(Office.id))) == 3
+    assert db.session.scalar(select(func.count(Staff.id))) == 0

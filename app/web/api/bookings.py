@@ -65,6 +65,5 @@ def booking_qr(token: str):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)
-    response = send_file(buffer, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    # Not kept by the browser: the picture holds the token (the page can be saved instead).
+    return send_file(buffer, mimetype="image/png", max_age=0)
