@@ -42,6 +42,9 @@ SCHEME = "database"
 SQLITE_SUFFIX = "-ratelimits"
 #: Ended windows are deleted on about one hit in this many, per process.
 PURGE_EVERY = 500
+#: Flask-Limiter reads a limit back right after hitting it, for the X-RateLimit-* and
+#: Retry-After headers: within this many seconds, the count the hit returned answers.
+RECENT_SECONDS = 1.0
 
 _table = RateLimitCounter.__table__
 _engines: dict[tuple[int, str], Engine] = {}
@@ -134,6 +137,7 @@ class DatabaseStorage(Storage):
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self._url = counters_url(str(database_url)) if database_url else None
         self._hits = itertools.count(1)
+        self._recent = threading.local()  # this thread's last hit: (key, count, expires_at, when)
 
     @property
     def url(self) -> str:
@@ -156,9 +160,10 @@ class DatabaseStorage(Storage):
         engine = self.engine
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         ended = _table.c.expires_at <= now
+        hashed = _hashed(key)
         statement = (
             insert(_table)
-            .values(key=_hashed(key), count=amount, expires_at=now + expiry)
+            .values(key=hashed, count=amount, expires_at=now + expiry)
             .on_conflict_do_update(
                 index_elements=[_table.c.key],
                 set_={
@@ -166,21 +171,24 @@ class DatabaseStorage(Storage):
                     "expires_at": case((ended, now + expiry), else_=_table.c.expires_at),
                 },
             )
-            .returning(_table.c.count)
+            .returning(_table.c.count, _table.c.expires_at)
         )
         with engine.connect() as connection:
-            count = connection.execute(statement).scalar_one()
+            count, expires_at = connection.execute(statement).one()
             if next(self._hits) % PURGE_EVERY == 0:
                 connection.execute(delete(_table).where(_table.c.expires_at < now))
+        self._recent.hit = (hashed, count, expires_at, now)
         return count
 
     def _current(self, key: str) -> tuple[int, float] | None:
         now = time.time()
+        hashed = _hashed(key)
+        recent = getattr(self._recent, "hit", None)
+        if recent and recent[0] == hashed and now - recent[3] < RECENT_SECONDS and recent[2] > now:
+            return recent[1], recent[2]
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(_table.c.count, _table.c.expires_at).where(
-                    _table.c.key == _hashed(key), _table.c.expires_at > now
-                )
+                select(_table.c.count, _table.c.expires_at).where(_table.c.key == hashed, _table.c.expires_at > now)
             ).first()
         return (row.count, row.expires_at) if row else None
 
@@ -201,9 +209,11 @@ class DatabaseStorage(Storage):
         return True
 
     def reset(self) -> int | None:
+        self._recent.hit = None
         with self.engine.connect() as connection:
             return connection.execute(delete(_table)).rowcount
 
     def clear(self, key: str) -> None:
+        self._recent.hit = None
         with self.engine.connect() as connection:
             connection.execute(delete(_table).where(_table.c.key == _hashed(key)))
