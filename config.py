@@ -33,7 +33,7 @@ def _dev_secrets(instance_path: Path) -> dict[str, str]:
     path = instance_path / "secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     values = {"SECRET_KEY": secrets.token_hex(32), "ID_HMAC_KEY": secrets.token_hex(32)}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -111,19 +111,21 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
             # closed after each burst and opened again costs far more than the query.
             "pool_size": pool_size,
             "max_overflow": 10,
+            # A failed statement's message (logged, or in an exception) never shows its
+            # parameters: they hold tokens, names, phone numbers, e-mails and ID hashes.
+            "hide_parameters": True,
         },
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
         "GEOFENCE_MAX_ACCURACY_M": max_accuracy,
         "TRUSTED_PROXIES": int(proxies),
         "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_BOOKING": environ.get("RATELIMIT_BOOKING", "10 per minute;60 per hour"),
-        "RATELIMIT_LOOKUP": environ.get("RATELIMIT_LOOKUP", "120 per minute"),
-        "RATELIMIT_LOGIN": environ.get("RATELIMIT_LOGIN", "10 per minute"),
-        # "Find my booking": few tries, so nobody can guess the 4 digits of somebody else's.
-        "RATELIMIT_FIND": environ.get("RATELIMIT_FIND", "5 per minute;20 per hour"),
-        # Filing a complaint (no login): enough for a person, too few for a flood.
-        "RATELIMIT_COMPLAINT": environ.get("RATELIMIT_COMPLAINT", "5 per minute;30 per hour"),
+        # database:// counts in Khiw's own database (app/ratelimit_storage.py), shared by every
+        # worker and server; redis://… for Redis; memory:// counts in each worker (tests only).
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "database://",
+        # A store that cannot be reached (Redis down) must not take bookings down with it:
+        # each worker counts in its memory meanwhile, and logs it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        **_rate_limits(environ),
         "RATELIMIT_HEADERS_ENABLED": True,
         # A request body over this is refused with 413 too_large before it is read (the
         # largest real one, a booking form, is about 2 kB).
@@ -141,6 +143,36 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "TICKET_PAPER_MM": int(paper),
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
     }
+
+
+#: Each limited action: (per client address, per person) — see the README's table. Thai
+#: mobile users share addresses behind carrier NAT, so the per-address limits are generous
+#: and the per-person ones (phone, national ID, token, booking reference, username) do the
+#: real work.
+RATE_LIMITS = {
+    "BOOKING": ("30 per minute;300 per hour", "5 per 10 minutes;20 per day"),
+    "CONFIRM": ("30 per minute", "10 per 10 minutes"),
+    "LOOKUP": ("300 per minute", "60 per minute"),
+    "FIND": ("30 per minute;300 per hour", "5 per hour;10 per day"),
+    "LOGIN": ("30 per minute", "10 per minute;30 per hour"),
+    # Filing a complaint: enough for a person, too few for a flood.
+    "COMPLAINT": ("10 per minute;60 per hour", "5 per hour;10 per day"),
+}
+
+
+def _rate_limits(environ: Mapping[str, str]) -> dict[str, str]:
+    from limits import parse_many
+
+    values = {}
+    for action, (per_address, per_person) in RATE_LIMITS.items():
+        for name, default in ((f"RATELIMIT_{action}", per_address), (f"RATELIMIT_{action}_PERSON", per_person)):
+            value = environ.get(name) or default
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ConfigError(f"{name} must read like '10 per minute;60 per hour', not {value!r}") from None
+            values[name] = value
+    return values
 
 
 def _whole(environ: Mapping[str, str], name: str, default: int, low: int, high: int, what: str) -> int:

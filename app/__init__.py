@@ -15,9 +15,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import settings_from_env
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .logs import install_redaction
 
 
 def create_app(overrides: Mapping | None = None) -> Flask:
+    install_redaction()  # no token or personal data in any log line of this process
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings_from_env(os.environ, app.instance_path))
     if overrides:
@@ -37,6 +39,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.context import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from . import ratelimit_storage  # noqa: F401 - registers database:// with Flask-Limiter
+
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -74,6 +78,21 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     return app
 
 
+def _private_database_files(database: str | None) -> None:
+    """The SQLite file holds names, phone numbers and e-mails: readable and writable by
+    Khiw's user only, created so (SQLite gives its -wal and -shm files the same mode), and
+    made so if an older installation left it readable by others."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (database, f"{database}-wal", f"{database}-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def _tune_engine(engine) -> None:
     """SQLite: WAL with synchronous=NORMAL, a generous busy timeout, foreign keys, and a BEGIN
     that says whether the transaction will write.
@@ -89,6 +108,8 @@ def _tune_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     from .services.transactions import READ_ONLY
+
+    _private_database_files(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -35,25 +35,30 @@ def seed_demo_command() -> None:
     login (``head-pa-sang``, for /admin/), kiosk keys and a few past days of served tickets and
     survey answers (so the reports have figures).
 
-    Safe to run again: what exists is kept, and the same logins are printed.
+    Safe to run again: what exists is kept, and the same logins are printed. In production
+    (KHIW_ENV=production) there is no demo login: create staff with create-staff.
     """
     from app.domain.calendar import local_now
     from app.services.demo import seed_demo
     from app.settings import Settings
 
     now = Settings.from_config(current_app.config).now()
+    production = current_app.config["KHIW_ENV"] == "production"
     report = seed_demo(
-        staff_password=_derived_secret("demo-staff-password"),
+        staff_password=None if production else _derived_secret("demo-staff-password"),
         kiosk_key=lambda code: _derived_secret(f"demo-kiosk:{code}", 32),
-        head_password=_derived_secret("demo-head-password"),
+        head_password=None if production else _derived_secret("demo-head-password"),
         now=now,
-        today=local_now(now).date(),
+        today=None if production else local_now(now).date(),  # no made-up history in production
     )
     for line in report.notes:
         click.echo(line, err=True)
-    click.echo(f"staff: {report.staff_username} {report.staff_password}")
-    for username, password in report.more_staff:
-        click.echo(f"staff: {username} {password}")
+    if production:
+        click.echo("no demo staff login in production: add staff with create-staff", err=True)
+    else:
+        click.echo(f"staff: {report.staff_username} {report.staff_password}")
+        for username, password in report.more_staff:
+            click.echo(f"staff: {username} {password}")
     for code, key in report.kiosk_keys:
         click.echo(f"kiosk: {code} {key}")
 

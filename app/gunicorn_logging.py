@@ -1,34 +1,47 @@
-"""Gunicorn's access log without booking tokens.
+"""Gunicorn's logs without booking tokens or personal data, and no ``Server`` banner.
 
 A booking's token is its only key: ``/b/<token>`` and ``/api/v1/bookings/<token>/…`` in
-an access log would let anyone who reads the log open, and cancel, somebody's booking.
-This logger class masks the token in every part of a log line that can hold the path
-(the request line, the path, the query, the Referer). Used by ``gunicorn.conf.py``.
+an access log would let anyone who reads the log open, and cancel, somebody's booking; the
+same holds for tickets, requests (``/r/<token>``) and complaints (``/c/<token>``). This
+logger class masks tokens (and query values such as a phone's position) in every atom of an
+access-log line — the request line, the path, the query, the Referer, any header a custom
+format names — and redacts the error log like every other log (``app/logs.py``). Used by
+``gunicorn.conf.py``, which also calls ``hide_server_banner()``.
 """
 
 from __future__ import annotations
 
-import re
-
 from gunicorn.glogging import Logger
+from gunicorn.http import wsgi
 
-_TOKEN_PATHS = re.compile(r"(/b/|/api/v1/bookings/)([^/?\s\"]+)")
-_MASK = r"\1***"
-_ATOMS_WITH_PATHS = ("r", "U", "f")
+from app.logs import install_redaction
+from notifier.redact import mask_tokens
 
-
-def mask_tokens(text: str) -> str:
-    """``/b/abc…`` → ``/b/***``; ``/api/v1/bookings/abc…/qr.png`` → ``/api/v1/bookings/***/qr.png``."""
-    return _TOKEN_PATHS.sub(_MASK, text)
+_KEEP = frozenset({"h", "t", "s", "b", "B", "T", "D", "M", "L", "p"})
 
 
 class TokenMaskingLogger(Logger):
+    def setup(self, cfg) -> None:
+        install_redaction()
+        super().setup(cfg)
+
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in _ATOMS_WITH_PATHS:
-            if isinstance(atoms.get(key), str):
-                atoms[key] = mask_tokens(atoms[key])
-        for key in ("{referer}i", "{Referer}i"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = mask_tokens(atoms[key])
+        for key, value in atoms.items():
+            if key not in _KEEP and isinstance(value, str):
+                atoms[key] = mask_tokens(value)
         return atoms
+
+
+def hide_server_banner() -> None:
+    """Send no ``Server`` header (gunicorn writes ``Server: gunicorn`` on every response):
+    nothing tells a scanner which server, or which version of it, to try."""
+    if getattr(wsgi.Response.default_headers, "_khiw", False):
+        return
+    default_headers = wsgi.Response.default_headers
+
+    def without_server(self):
+        return [line for line in default_headers(self) if not line.lower().startswith("server:")]
+
+    without_server._khiw = True
+    wsgi.Response.default_headers = without_server

@@ -40,7 +40,9 @@ from tests.support.postgres import ThrowawayPostgres
 ROOT = Path(__file__).resolve().parent.parent
 
 # Tests never read the developer's own settings, and never write instance/secrets.json.
-for _name in ("DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_ENABLED", "GEOFENCE_MAX_ACCURACY_M"):
+_OWN_SETTINGS = ("DATABASE_URL", "PUBLIC_BASE_URL", "GEOFENCE_MAX_ACCURACY_M")
+_OWN_SETTINGS += ("RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI")
+for _name in _OWN_SETTINGS:
     os.environ.pop(_name, None)
 os.environ.update({"KHIW_ENV": "testing", "SECRET_KEY": "test-secret", "ID_HMAC_KEY": "test-hmac-key-from-env"})
 ENGINES = ["sqlite", "postgresql"]
@@ -108,6 +110,9 @@ def _settings(url: str, clock: FakeClock) -> dict:
         "ID_HMAC_KEY": TEST_HMAC_KEY,
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,
+        # Each test app counts in its own memory (a test turning limits on starts from zero);
+        # the shared stores have their own tests (tests/integration/test_rate_limits.py).
+        "RATELIMIT_STORAGE_URI": "memory://",
         "CLOCK": clock,
     }
 

@@ -19,6 +19,7 @@ from .office import (
     Service,
 )
 from .quota import DailyQuota, SlotQuota
+from .ratelimit import RateLimitCounter
 from .request import DelayNotice, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
@@ -47,6 +48,7 @@ __all__ = [
     "OfficeNotificationSettings",
     "OpeningPeriod",
     "OutboxMessage",
+    "RateLimitCounter",
     "RequestEvent",
     "Service",
     "ServiceRequest",

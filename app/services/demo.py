@@ -39,7 +39,7 @@ class SeedReport:
 
 def seed_demo(
     *,
-    staff_password: str,
+    staff_password: str | None,
     kiosk_key: Callable[[str], str],
     head_password: str | None = None,
     now: datetime | None = None,
@@ -47,8 +47,9 @@ def seed_demo(
 ) -> SeedReport:
     """Insert what is missing; keep what exists. One transaction, then (given ``today``) a few
     past open days of each office's history for the reports (days that have tickets are kept),
-    and the Section 10 demo request."""
-    report = SeedReport(DEMO_STAFF, staff_password)
+    and the Section 10 demo request. Without a staff password (production) no demo login is
+    made: an administrator is created with create-staff."""
+    report = SeedReport(DEMO_STAFF if staff_password else "", staff_password or "")
     for data in demo_data.OFFICES:
         office = db.session.scalar(select(Office).where(Office.code == data["code"]))
         if office is None:
@@ -64,7 +65,8 @@ def seed_demo(
         register_kiosk(office, f"Demo kiosk {office.code}", key)
         report.kiosk_keys.append((office.code, key))
 
-    _login(DEMO_STAFF, staff_password, "Demo admin", "admin", None)
+    if staff_password is not None:
+        _login(DEMO_STAFF, staff_password, "Demo admin", "admin", None)
     if head_password is not None:
         head_office = db.session.scalar(select(Office).where(Office.code == DEMO_HEAD_OFFICE))
         _login(DEMO_HEAD, head_password, "หัวหน้าสำนักงาน ป่าซาง", "head", head_office.id)

@@ -13,7 +13,8 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.domain.errors import N_, InvalidField, InvalidRequest
+from app.domain.errors import N_, InvalidField, InvalidRequest, KhiwError
+from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
 from app.settings import Settings
 
@@ -115,12 +116,107 @@ def current_actor() -> str:
     return g.get("actor", "citizen")
 
 
+# --- rate limits ----------------------------------------------------------------------
+#
+# Each limited action has two limits (config.RATE_LIMITS, the README's table): one per client
+# address (generous: Thai mobile users share addresses behind carrier NAT) and one per person
+# — the phone number and the national ID of a booking, the token of a booking, the booking
+# reference typed into "find my booking", the username of a sign-in. The per-person limits
+# are shared by every address that does the same thing (the API and the pages), and their
+# keys are keyed hashes: no phone number, ID or token reaches the counts' store or a log.
+# Counts live in RATELIMIT_STORAGE_URI, shared by every worker (app/ratelimit_storage.py).
+
+
 def _limit(name: str):
     return lambda: current_app.config[name]
 
 
-booking_rate = limiter.limit(_limit("RATELIMIT_BOOKING"), scope="booking")
-lookup_rate = limiter.limit(_limit("RATELIMIT_LOOKUP"), scope="lookup")
-login_rate = limiter.limit(_limit("RATELIMIT_LOGIN"), scope="login")
-find_rate = limiter.limit(_limit("RATELIMIT_FIND"), scope="find", methods=["POST"])
-complaint_rate = limiter.limit(_limit("RATELIMIT_COMPLAINT"), scope="complaint", methods=["POST"])
+def _request_field(name: str) -> str | None:
+    """A field of the request's JSON object or form, without failing: an unreadable body is
+    refused by the view itself (400, 413), after the per-address limit has counted it."""
+    try:
+        if request.is_json:
+            body = request.get_json(silent=True)
+            value = body.get(name) if isinstance(body, dict) else None
+        else:
+            value = request.form.get(name)
+    except Exception:
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _person_key(kind: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    digest = blind_index(value, current_app.config["ID_HMAC_KEY"], f"ratelimit:{kind}")
+    return f"{kind}:{digest[:32]}"
+
+
+def _phone_key() -> str | None:
+    try:
+        return _person_key("phone", parse_thai_mobile(_request_field("phone") or ""))
+    except KhiwError:
+        return None  # not a phone number: the booking is refused anyway
+
+
+def _national_id_key() -> str | None:
+    try:
+        return _person_key("nid", parse_national_id(_request_field("national_id") or ""))
+    except KhiwError:
+        return None
+
+
+def _token_key() -> str | None:
+    token = (request.view_args or {}).get("token")
+    return _person_key("token", token) if isinstance(token, str) else None
+
+
+def _reference_key() -> str | None:
+    """The booking "find my booking" is after: office, day and number (not the 4 digits tried)."""
+    parts = [(_request_field(name) or "").strip().upper() for name in ("office", "date", "number")]
+    return _person_key("reference", "|".join(parts)) if all(parts) else None
+
+
+def _username_key() -> str | None:
+    username = _request_field("username")
+    return _person_key("username", username.strip().casefold()) if username else None
+
+
+def _rate_limited(action: str, person_keys=(), methods: list[str] | None = None):
+    """The per-address limit of ``action`` (per route) and its per-person limits (shared by
+    every route of the action), as one decorator."""
+    decorators = [limiter.limit(_limit(f"RATELIMIT_{action.upper()}"), scope=action, methods=methods)]
+    for key in person_keys:
+        decorators.append(
+            limiter.shared_limit(
+                _limit(f"RATELIMIT_{action.upper()}_PERSON"),
+                scope=f"{action}-{key.__name__.strip('_')}",
+                key_func=key,
+                exempt_when=lambda key=key: key() is None,
+                methods=methods,
+            )
+        )
+
+    def decorate(view):
+        for decorator in decorators:
+            view = decorator(view)
+        return view
+
+    return decorate
+
+
+#: Making or cancelling a booking (and answering its survey): per address, per phone, per
+#: national ID, per booking token.
+booking_rate = _rate_limited("booking", (_phone_key, _national_id_key, _token_key))
+#: Confirming a held booking with the code sent to the phone (``POST /bookings/<token>/confirm``):
+#: per address and per booking token.
+confirm_rate = _rate_limited("confirm", (_token_key,))
+#: Reading a booking, its page, its QR code, an office's availability: per address and per token.
+lookup_rate = _rate_limited("lookup", (_token_key,))
+#: Signing in (API and console): per address and per username.
+login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
+#: "Find my booking": per address and per booking reference, so nobody can try the 10,000
+#: possible last 4 digits of somebody else's booking.
+find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
+#: Filing a complaint (no login): per address and per phone given.
+complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])

@@ -4,6 +4,13 @@ The Content-Security-Policy allows only Khiw's own scripts, styles and images (n
 script or style, no other host: offices may run without internet), forbids framing, and
 ``Referrer-Policy: no-referrer`` keeps a booking's token (in the status page's address)
 from leaking to any other site through the Referer header.
+
+Nothing Khiw answers is kept by a browser or a proxy cache (``Cache-Control: no-store``)
+unless its view says otherwise, which only views of public data do (the offices, a board:
+``no-cache``), and static files; a response to an address holding a token is never kept,
+whatever its view says. So a booking, its page, its QR code, a staff token, a form with its
+CSRF token or a page of personal data never stays on a shared computer or in a proxy.
+HSTS (``Strict-Transport-Security``) is the TLS proxy's to send (README, docs/security.md).
 """
 
 from __future__ import annotations
@@ -46,6 +53,10 @@ def register_security(app: Flask) -> None:
     def _secure_headers(response: Response) -> Response:
         for name, value in SECURE_HEADERS.items():
             response.headers.setdefault(name, value)
+        if "token" in (request.view_args or {}) or (
+            "Cache-Control" not in response.headers and request.endpoint != "static"
+        ):
+            response.headers["Cache-Control"] = "no-store"
         if not request.path.startswith("/api/"):
             chosen = chosen_locale()
             if chosen and request.cookies.get(LANG_COOKIE) != chosen:

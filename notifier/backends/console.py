@@ -1,7 +1,8 @@
 """Development backends: ``console`` prints each message, ``null`` drops it.
 
-The console shows the message as the citizen would get it, with the recipient masked, so a
-developer running ``scripts/demo`` sees what Khiw sends without an SMS account or mail server.
+The console shows the message as the citizen would get it, with the recipient and the links'
+tokens masked (the console is a log: ``scripts/demo`` prints it), so a developer sees what
+Khiw sends without an SMS account or mail server.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 import uuid
 from typing import TextIO
 
+from ..redact import mask_tokens
 from .base import Outgoing, Sent, check_recipient, mask_recipient
 
 
@@ -28,7 +30,7 @@ class ConsoleBackend:
         lines = [f"--- {message.channel} to {mask_recipient(message.to)} ({message.tag}) ---"]
         if message.subject:
             lines.append(f"Subject: {message.subject}")
-        lines += [message.text, "---"]
+        lines += [mask_tokens(message.text), "---"]
         stream = self._stream or sys.stdout
         with self._lock:
             stream.write("\n".join(lines) + "\n")

@@ -110,3 +110,14 @@ def test_seed_demo_adds_a_few_past_days_for_the_reports_once(app, clock):
     assert tickets == 3 * 5 * 40
     assert db.session.scalar(select(func.count(Booking.id))) == tickets
     assert db.session.scalar(select(func.count(SurveyResponse.id))) > 0
+def test_in_production_seed_demo_adds_the_offices_but_no_demo_login(app):
+    from app.models import Staff
+
+    app.config["KHIW_ENV"] = "production"
+    result = run(app, "seed-demo")
+
+    assert result.exit_code == 0, result.output
+    assert not any(line.startswith("staff:") for line in result.stdout.splitlines())
+    assert "create-staff" in result.stderr
+    assert db.session.scalar(select(func.count(Office.id))) == 3
+    assert db.session.scalar(select(func.count(Staff.id))) == 0

@@ -24,6 +24,24 @@ def test_development_generates_secrets_once_and_keeps_them(tmp_path):
     assert set(json.loads((tmp_path / "secrets.json").read_text())) == {"SECRET_KEY", "ID_HMAC_KEY"}
 
 
+def test_the_generated_secrets_folder_is_its_owners_only(tmp_path):
+    settings_from_env({}, tmp_path / "instance")
+    assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
+
+
+def test_rate_limits_are_shared_by_every_worker_unless_told_otherwise(tmp_path):
+    settings = settings_from_env({"SECRET_KEY": "s", "ID_HMAC_KEY": "k" * 32}, tmp_path)
+    assert settings["RATELIMIT_STORAGE_URI"] == "database://"
+    redis = settings_from_env(
+        {"SECRET_KEY": "s", "ID_HMAC_KEY": "k" * 32, "RATELIMIT_STORAGE_URI": "redis://r:6379/0"}, tmp_path
+    )
+    assert redis["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
+
+
+def test_database_errors_never_show_their_parameters(tmp_path):
+    assert settings_from_env({}, tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
+
+
 def test_the_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
     settings = settings_from_env({"SECRET_KEY": "s", "ID_HMAC_KEY": "k" * 32}, tmp_path)
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'khiw.db'}"
@@ -43,6 +61,7 @@ def test_a_plain_postgresql_url_uses_the_psycopg_driver(tmp_path, given):
         ("TRUSTED_PROXIES", "yes", "TRUSTED_PROXIES"),
         ("KHIW_ENV", "staging", "KHIW_ENV"),
         ("ID_HMAC_KEY", "short", "ID_HMAC_KEY"),
+        ("RATELIMIT_LOGIN_PERSON", "ten a minute", "RATELIMIT_LOGIN_PERSON"),
     ],
 )
 def test_a_wrong_setting_is_named(tmp_path, name, value, message):

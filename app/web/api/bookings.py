@@ -13,7 +13,7 @@ from app.links import booking_status_url
 from app.services import booking as booking_service
 from app.services import holds
 
-from ..context import booking_rate, json_body, locale, lookup_rate, now, settings
+from ..context import booking_rate, confirm_rate, json_body, locale, lookup_rate, now, settings
 from . import api
 from .parsing import parse_booking_request
 from .serialize import booking_json
@@ -42,7 +42,7 @@ def create_booking():
 
 
 @api.post("/bookings/<token>/confirm")
-@booking_rate
+@confirm_rate
 def confirm_booking(token: str):
     """A held booking (an office with verification "otp") becomes booked with the code sent
     to the person's phone or e-mail, and gets its number."""
@@ -80,6 +80,5 @@ def booking_qr(token: str):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)
-    response = send_file(buffer, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    # Not kept by the browser: the picture holds the token (the page can be saved instead).
+    return send_file(buffer, mimetype="image/png", max_age=0)

@@ -14,7 +14,7 @@ from app.services import requests as request_service
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
-from ..context import booking_rate, find_rate, locale, lookup_rate, now, settings
+from ..context import booking_rate, confirm_rate, find_rate, locale, lookup_rate, now, settings
 from ..errors import translate
 from . import citizen
 from .calendar_file import booking_ics
@@ -75,7 +75,7 @@ def booking_status(token: str):
 
 
 @citizen.post("/b/<token>/confirm")
-@booking_rate
+@confirm_rate
 def confirm_code(token: str):
     """The code sent to a held booking's phone or e-mail books it; then the usual page."""
     try:
