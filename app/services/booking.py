@@ -36,7 +36,7 @@ from app.domain.identity import blind_index, mask_national_id
 from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
 from app.domain.queue import Priority
 from app.domain.roles import StaffMember
-from app.domain.status import NOT_YET_CALLED, Status
+from app.domain.status import NOT_YET_CALLED, Status, can_move
 from app.domain.text import showable, tidy
 from app.models import Booking, BookingEvent
 from app.models.types import UTCDateTime
@@ -411,7 +411,8 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
     someone else booked with this person's ID or phone, and the person needs the day back.
 
     Recorded with who (the staff member) and why (``reason``, required) in the booking's
-    history. Another office's booking is ``forbidden``; a finished one ``invalid_state``.
+    history. Another office's booking is ``forbidden``; one already called, being served or
+    finished is ``invalid_state`` (the counter deals with the person there and then).
     """
     from .queue import ticket_for_staff  # the queue module imports this one
 
@@ -427,6 +428,11 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
     _office, row = ticket_for_staff(token, staff)
     if row.status is Status.CANCELLED:
         raise InvalidState(N_("This booking is already cancelled."))
+    if not can_move(row.status, Status.CANCELLED):
+        raise InvalidState(
+            N_("This ticket has already been called or finished (“%(status)s”), so it cannot be cancelled."),
+            status=row.status.value,
+        )
     if row.day < local_now(now).date():
         raise InvalidState(N_("This booking was for %(date)s, which has passed."), date=row.day.isoformat())
     return _cancel(row, now=now, actor=staff.actor, note=why)

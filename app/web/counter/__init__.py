@@ -1,7 +1,9 @@
 """The counter console: staff sign in (Flask-Login), choose a counter, and call, recall,
 start, finish, miss or transfer tickets, with keyboard shortcuts; the page refreshes its
-live part every two seconds. Every action is one call to the queue services the staff
-API uses too; forms carry a CSRF token (Flask-WTF)."""
+live part every two seconds. "Cancel after ID check" finds a citizen's booking (by the ID
+on the card, the phone, today's number or the booking's code) and cancels it with a reason.
+Every action is one call to the services the staff API uses too; forms carry a CSRF token
+(Flask-WTF)."""
 
 from __future__ import annotations
 
@@ -9,17 +11,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from app.domain.errors import KhiwError
 from app.domain.roles import StaffMember
 from app.domain.status import STATUS_LABELS
-from app.services import auth
+from app.services import auth, counter_lookup
+from app.services import booking as booking_service
 from app.services import queue as queue_service
+from notifier.dates import thai_date
 
-from ..context import locale, login_rate, now
-from ..errors import translate
+from ..context import locale, login_rate, now, settings
+from ..errors import HTTP_STATUS, translate
 from ..formatting import register_filters
 
 counter = Blueprint("counter", __name__, url_prefix="/counter")
@@ -59,6 +63,16 @@ class SignInForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button: only the CSRF token."""
+
+
+class FindForm(FlaskForm):
+    """What the clerk typed or scanned: sent by POST, so an ID or phone never sits in an address."""
+
+    q = StringField()
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField()
 
 
 class TransferForm(FlaskForm):
@@ -170,3 +184,55 @@ def transfer(counter_id: int, token: str):
             token, staff(), now=now(), service=form.service.data or None, counter_id=to_counter
         ),
     )
+
+
+# --- cancel after checking the ID card -------------------------------------------------------
+
+
+def _find_page(counter_id: int, query: str | None, *, error: str | None = None, status: int = 200):
+    search = counter_lookup.counter_search(counter_id, query, staff(), settings=settings())
+    page = render_template(
+        "counter/find.html", search=search, form=FindForm(formdata=None, q=query or ""), cancel=CancelForm(),
+        action=ActionForm(), labels=STATUS_LABELS, error=error, locale=locale(),
+    )  # fmt: skip
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@counter.route("/<int:counter_id>/bookings", methods=["GET", "POST"])
+@login_required
+def find(counter_id: int):
+    """Find a citizen's booking to cancel it after checking their ID card."""
+    if request.method == "GET":
+        return _find_page(counter_id, None)
+    form = FindForm()
+    if not form.validate_on_submit():
+        return _find_page(counter_id, None, error=gettext("The page was open too long; please try again."), status=400)
+    try:
+        return _find_page(counter_id, form.q.data)
+    except KhiwError as error:
+        if error.code != "invalid":
+            raise
+        return _find_page(counter_id, None, error=translate(error), status=400)
+
+
+@counter.post("/<int:counter_id>/bookings/<token>/cancel")
+@login_required
+def cancel(counter_id: int, token: str):
+    """Cancel after the ID check: the same use case as ``POST /api/v1/tickets/{token}/cancel``,
+    recorded with the clerk and the reason."""
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _find_page(counter_id, None, error=gettext("The page was open too long; please try again."), status=400)
+    counter_lookup.counter_search(counter_id, None, staff(), settings=settings())  # this counter is theirs
+    try:
+        cancelled = booking_service.cancel_at_counter(token, form.reason.data, staff(), now=now())
+    except KhiwError as error:
+        if error.code not in ("invalid", "invalid_state"):
+            raise
+        return _find_page(counter_id, token, error=translate(error), status=HTTP_STATUS[error.code])
+    flash(
+        gettext("Booking %(number)s of %(day)s is cancelled; its place is free again.",
+                number=cancelled.number or "—", day=thai_date(cancelled.day, "long", locale())),
+        "info",
+    )  # fmt: skip
+    return redirect(url_for("counter.find", counter_id=counter_id), 303)
