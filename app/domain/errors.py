@@ -98,6 +98,17 @@ class InvalidState(KhiwError):
     code = "invalid_state"
 
 
+class TooSoon(KhiwError):
+    """The same thing was asked again too soon; ``retry_after`` says in how many seconds it
+    may be asked again (the web adds it as ``Retry-After``)."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after = retry_after
+
+
 class IdempotencyMismatch(KhiwError):
     """An Idempotency-Key came back with a different request: nothing of the first is told."""
 

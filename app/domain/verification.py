@@ -11,15 +11,21 @@ Pure rules: the clock is passed in; the code's hash and the writes are the servi
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .channels import Channel
-from .errors import N_, InvalidField, InvalidState
+from .errors import N_, InvalidField, InvalidState, KhiwError, TooSoon
 from .status import Status
 
 CODE_DIGITS = 6
 MAX_CODE_ATTEMPTS = 5
+#: Codes sent for one hold, the first included ("send the code again" twice at most): each
+#: SMS costs the office, and each send is a message to a phone that may not be the booker's.
+MAX_CODE_SENDS = 3
+#: The least time between two sends of a hold's code.
+RESEND_AFTER = timedelta(seconds=60)
 HOLD_MINUTES_RANGE = (1, 60)
 
 
@@ -105,3 +111,39 @@ def wrong_code(attempts_after: int) -> InvalidField | InvalidState:
             max=MAX_CODE_ATTEMPTS,
         )
     return InvalidField("code", N_("That code is not right. You have %(left)s more tries."), left=left)
+
+
+def resend_refusal(
+    status: Status,
+    expires_at: datetime | None,
+    attempts: int,
+    sends: int,
+    last_sent_at: datetime | None,
+    now: datetime,
+) -> KhiwError | None:
+    """Why a hold's code may not be sent again now, or None.
+
+    The hold must still be live (as for typing a code). At most ``MAX_CODE_SENDS`` codes per
+    hold (``invalid_state``: waiting does not help), and ``RESEND_AFTER`` between two sends
+    (``rate_limited`` with the seconds to wait). The hold's end does not move: a new code
+    never keeps a place longer, so resending cannot hold a place past ``hold_minutes``.
+    """
+    refusal = confirm_refusal(status, expires_at, attempts, now)
+    if refusal is not None:
+        return refusal
+    if sends >= MAX_CODE_SENDS:
+        return InvalidState(
+            N_(
+                "The code was already sent %(max)s times for this booking, so it cannot be sent again. "
+                "Type the last code we sent, or let this booking lapse and book again."
+            ),
+            max=MAX_CODE_SENDS,
+        )
+    if last_sent_at is not None and now < last_sent_at + RESEND_AFTER:
+        wait = math.ceil((last_sent_at + RESEND_AFTER - now).total_seconds())
+        return TooSoon(
+            N_("A code was sent less than a minute ago. Please wait %(seconds)s seconds before asking again."),
+            retry_after=wait,
+            seconds=wait,
+        )
+    return None

@@ -127,6 +127,10 @@ class Booking(db.Model):
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_code_hash: Mapped[str | None] = mapped_column(String(64))
     hold_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How many codes were sent for this hold (the first, then each "send the code again"),
+    # and when the last one was: a new code replaces the old one (services.holds.resend_code).
+    hold_sends: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    hold_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -195,7 +195,7 @@ class Hold:
     @classmethod
     def new(cls, now: datetime, minutes: int, key: bytes) -> Hold:
         token = secrets.token_urlsafe(32)
-        code = f"{secrets.randbelow(10**verification.CODE_DIGITS):0{verification.CODE_DIGITS}d}"
+        code = holds.new_code()
         return cls(token, code, holds.code_hash(token, code, key), verification.hold_expires_at(now, minutes))
 
 
@@ -260,6 +260,7 @@ def place_ticket(
                 "idempotency_fingerprint": fingerprint if idempotency_hash else None,
                 "hold_expires_at": hold.expires_at if hold else None,
                 "hold_code_hash": hold.code_hash if hold else None,
+                "hold_sent_at": now if hold else None,
                 "priority": priority.value if priority else None,
                 "checked_in_at": checked_in_at,
                 "created_at": now,

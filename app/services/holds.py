@@ -12,6 +12,7 @@ a place), and — without writing — every read of the places left, which does 
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
@@ -45,6 +46,11 @@ def code_hash(token: str, code: str, key: bytes) -> str:
     """The code as stored: a keyed hash (the server's ID_HMAC_KEY) bound to its booking, so a
     database dump reveals no code and one booking's code is worth nothing for another."""
     return blind_index(code, key, f"hold-code:v1:{token}")
+
+
+def new_code() -> str:
+    """A fresh 6-digit code from the system's secure random source."""
+    return f"{secrets.randbelow(10**verification.CODE_DIGITS):0{verification.CODE_DIGITS}d}"
 
 
 # --- releasing ------------------------------------------------------------------------------
@@ -112,8 +118,8 @@ def not_counting_expired(quotas: dict, expired: Counter, day: date) -> dict:
 
 # --- confirming -----------------------------------------------------------------------------
 
-_HOLD = select(*booking_columns(), _b.hold_code_hash, _b.hold_attempts, _b.phone_e164,
-               _b.email, _b.locale).where(_b.token == bindparam("token"))  # fmt: skip
+_HOLD = select(*booking_columns(), _b.hold_code_hash, _b.hold_attempts, _b.hold_sends, _b.hold_sent_at,
+               _b.phone_e164, _b.email, _b.locale).where(_b.token == bindparam("token"))  # fmt: skip
 
 
 def confirm_booking(token: str, code: object, *, settings: Settings):
@@ -178,3 +184,48 @@ def _count_wrong_code(row: BookingRow, seen_attempts: int, *, now: datetime):
             if ended is not None:
                 _give_back(connection, ended, now=now, note=f"hold ended after {attempts} wrong codes")
     return verification.wrong_code(attempts)
+
+
+# --- sending the code again -----------------------------------------------------------------
+
+
+def resend_code(token: str, *, settings: Settings):
+    """Send a held booking's person a new code ("send the code again"); return the booking.
+
+    Each send is a new code: its hash replaces the last one, so an earlier code stops working
+    (a code read off someone's lock screen, or an SMS that arrived late, is worth nothing once
+    a newer one was asked for). The wrong tries already made still count (five in all per
+    hold), and the hold's end does not move. At most ``MAX_CODE_SENDS`` codes per hold, at
+    least ``RESEND_AFTER`` apart (``verification.resend_refusal``). The message is a new
+    outbox row keyed with the send's number (``booking:<id>:code:<n>:<channel>``).
+    """
+    from .booking import _select_by_token, _view  # the booking module imports this one
+
+    now = settings.now()
+    if _select_by_token(token) is None:
+        raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
+    found = reading().execute(_HOLD, {"token": token}).first()
+    row = BookingRow.of(found)
+    last_sent = found.hold_sent_at or row.created_at
+    refusal = verification.resend_refusal(
+        row.status, found.hold_expires_at, found.hold_attempts, found.hold_sends, last_sent, now
+    )
+    if refusal is not None:
+        if not verification.hold_is_live(row.status, found.hold_expires_at, found.hold_attempts, now):
+            release_expired_holds(now=now, office_id=row.office_id, day=row.day)
+        raise refusal
+    code = new_code()
+    send = found.hold_sends + 1
+    with writing() as connection:
+        # Compare-and-set on the sends seen: of two clicks at once, one sends; the other is told.
+        changed = connection.execute(
+            update(_bookings)
+            .where(_b.id == row.id, _b.status == Status.HELD.value, _b.hold_sends == found.hold_sends)
+            .values(hold_code_hash=code_hash(token, code, settings.id_hmac_key), hold_sends=send,
+                    hold_sent_at=now, updated_at=now)
+        ).rowcount  # fmt: skip
+        if changed != 1:
+            raise InvalidState(N_("This booking changed a moment ago; please look again."))
+        contact = notifications.Contact(found.phone_e164, found.email, found.locale or "th")
+        notifications.enqueue(connection, row, notifications.Kind.CODE, now=now, contact=contact, code=code, send=send)
+    return _view(row, now=now)

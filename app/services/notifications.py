@@ -86,12 +86,15 @@ def enqueue(
     estimated_at: datetime | None = None,
     code: str | None = None,
     extra_facts: dict | None = None,
+    send: int = 1,
 ) -> int:
     """Write ``kind``'s message(s) for ``booking`` into the outbox; return how many are new.
 
     Call it inside the use case's write transaction (``with writing() as connection``).
     ``booking`` is the booking's row or id; its current counter, contact and language are
     read from the database unless ``contact`` is given (``place_ticket`` knows them).
+    ``send`` numbers a message sent again on purpose (a hold's code asked for again: the
+    second is keyed ``booking:<id>:code:2:<channel>``), so it is a new message, not a repeat.
     """
     kind = kind_of(kind)
     if kind is None:
@@ -123,7 +126,8 @@ def enqueue(
     facts.update(extra_facts or {})  # e.g. the reason an office closed (notifier.messages.Facts)
     rows = [
         {
-            "key": f"booking:{values['id']}:{kind.value}:{channel}",
+            "key": f"booking:{values['id']}:{kind.value}:{channel}" if send == 1
+            else f"booking:{values['id']}:{kind.value}:{send}:{channel}",
             "booking_id": values["id"],
             "kind": kind.value,
             "channel": channel,

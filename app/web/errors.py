@@ -102,9 +102,14 @@ def register_error_handlers(app: Flask) -> None:
     def _khiw_error(error: KhiwError):
         # Nothing to undo here: a use case's write transaction rolls itself back on any error,
         # and the request's session is closed when it ends.
-        return render_error(
+        response = render_error(
             HTTP_STATUS.get(error.code, 400), error.code, translate(error), error.field, **error.extra()
         )
+        retry_after = getattr(error, "retry_after", None)  # domain.errors.TooSoon: when to ask again
+        if retry_after is not None:
+            body, status = response
+            return body, status, {"Retry-After": str(retry_after)}
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

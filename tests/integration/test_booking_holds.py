@@ -300,3 +300,92 @@ def test_a_delivered_code_is_not_kept_in_clear_in_the_outbox(client, clock):
     kept = db.session.scalar(select(OutboxMessage.facts).where(OutboxMessage.kind == "code"))
     assert code not in str(kept) and kept["code"] == outbox.SPENT_CODE
     assert confirm(client, hold["token"], code).status_code == 200  # the person still books with it
+
+
+# --- sending the code again -------------------------------------------------------------------
+
+
+def resend(client, token):
+    return client.post(f"/api/v1/bookings/{token}/resend-code")
+
+
+def code_messages(booking_token: str) -> list[OutboxMessage]:
+    booking_id = db.session.scalar(select(Booking.id).where(Booking.token == booking_token))
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "code")
+        .order_by(OutboxMessage.id)
+    ))  # fmt: skip
+
+
+def test_a_new_code_replaces_the_last_one_and_goes_out_as_a_new_message(client, clock):
+    office = otp_office()
+    hold = held(client, office, 1)
+    first = sent_code(hold["token"])
+    clock.set(clock.now + timedelta(seconds=60))
+
+    again = resend(client, hold["token"])
+
+    assert again.status_code == 200 and again.json["status"] == "held"
+    assert again.json["hold_expires_at"] == hold["hold_expires_at"]  # the hold's end does not move
+    messages = code_messages(hold["token"])
+    assert [m.key.split(":", 2)[2] for m in messages] == ["code:sms", "code:2:sms"]
+    second = messages[1].facts["code"]
+    assert second != first  # (one chance in a million that the two drawn codes are equal)
+    old = confirm(client, hold["token"], first)
+    assert old.status_code == 400 and old.json["error"]["field"] == "code"  # the old code stopped working
+    assert confirm(client, hold["token"], second).json["number"] == "W001"
+
+
+def test_resending_is_limited_to_one_a_minute_and_three_codes_per_hold(client, clock):
+    office = otp_office()
+    hold = held(client, office, 1)
+
+    soon = resend(client, hold["token"])
+    clock.set(clock.now + timedelta(seconds=45))
+    still_soon = resend(client, hold["token"])
+    sends = []
+    for _ in range(3):
+        clock.set(clock.now + timedelta(seconds=61))
+        sends.append(resend(client, hold["token"]))
+
+    assert soon.status_code == 429 and soon.json["error"]["code"] == "rate_limited"
+    assert soon.headers["Retry-After"] == "60" and "60 วินาที" in soon.json["error"]["message"]
+    assert still_soon.headers["Retry-After"] == "15"
+    assert [r.status_code for r in sends] == [200, 200, 409]  # three codes in all, the first included
+    assert "3 ครั้ง" in sends[2].json["error"]["message"] and len(code_messages(hold["token"])) == 3
+
+
+def test_no_code_is_sent_for_a_booking_that_is_not_held_or_whose_hold_ended(client, clock):
+    office = otp_office()
+    booked, lapsed = held(client, office, 1), held(client, office, 2)
+    confirm(client, booked["token"], sent_code(booked["token"]))
+    clock.set(clock.now + timedelta(minutes=10))
+
+    not_held = resend(client, booked["token"])
+    ended = resend(client, lapsed["token"])
+    unknown = resend(client, "x" * 43)
+
+    assert not_held.status_code == 409 and not_held.json["error"]["code"] == "invalid_state"
+    assert ended.status_code == 409 and "จองใหม่" in ended.json["error"]["message"]
+    assert unknown.status_code == 404
+    assert len(code_messages(lapsed["token"])) == 1
+    assert db.session.scalar(select(Booking.status).where(Booking.token == lapsed["token"])) == "cancelled"
+
+
+def test_the_code_page_sends_the_code_again(client, clock):
+    office = otp_office()
+    hold = held(client, office, 1)
+    page = client.get(f"/b/{hold['token']}")
+    token = csrf(page.text)
+
+    soon = client.post(f"/b/{hold['token']}/resend-code", data={"csrf_token": token})
+    unsigned = client.post(f"/b/{hold['token']}/resend-code")
+    clock.set(clock.now + timedelta(seconds=60))
+    sent = client.post(f"/b/{hold['token']}/resend-code", data={"csrf_token": token})
+
+    assert "ส่งรหัสอีกครั้ง" in page.text
+    assert soon.status_code == 429 and soon.headers["Retry-After"] == "60" and "กรุณารอ 60 วินาที" in soon.text
+    assert unsigned.status_code == 400
+    assert sent.status_code == 303 and sent.headers["Location"].endswith(f"/b/{hold['token']}?sent=1")
+    assert "ส่งรหัสใหม่แล้ว" in client.get(sent.headers["Location"]).text
+    assert len(code_messages(hold["token"])) == 2

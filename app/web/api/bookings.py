@@ -51,6 +51,15 @@ def confirm_booking(token: str):
     return jsonify(booking_json(booking, locale(), settings().public_base_url))
 
 
+@api.post("/bookings/<token>/resend-code")
+@confirm_rate
+def resend_code(token: str):
+    """Send a held booking's person a new code (the last one stops working): at most 3 codes
+    per hold, 60 s apart (``429`` with ``Retry-After`` when too soon; ``409`` past the third)."""
+    booking = holds.resend_code(token, settings=settings())
+    return jsonify(booking_json(booking, locale(), settings().public_base_url))
+
+
 @api.get("/bookings/<token>")
 @lookup_rate
 def get_booking(token: str):

@@ -15,7 +15,7 @@ from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
 from ..context import booking_rate, confirm_rate, find_rate, locale, lookup_rate, now, settings
-from ..errors import translate
+from ..errors import HTTP_STATUS, translate
 from . import citizen
 from .calendar_file import booking_ics
 
@@ -71,7 +71,9 @@ def _status_page(token: str, template: str = "citizen/status.html", status: int 
 @citizen.get("/b/<token>")
 @lookup_rate
 def booking_status(token: str):
-    return _status_page(token, just_booked=request.args.get("new") == "1")
+    return _status_page(
+        token, just_booked=request.args.get("new") == "1", code_resent=request.args.get("sent") == "1"
+    )
 
 
 @citizen.post("/b/<token>/confirm")
@@ -85,6 +87,24 @@ def confirm_code(token: str):
             raise
         return _status_page(token, error=translate(error), status=400 if error.code == "invalid" else 409)
     return redirect(url_for("citizen.booking_status", token=token, new=1), code=303)
+
+
+@citizen.post("/b/<token>/resend-code")
+@confirm_rate
+def resend_code(token: str):
+    """"Send the code again" on the code page: a new code goes out, the last one stops working."""
+    try:
+        holds.resend_code(token, settings=settings())
+    except KhiwError as error:
+        if error.code == "not_found":
+            raise
+        status = HTTP_STATUS.get(error.code, 409)
+        page, status, headers = _status_page(token, resend_error=translate(error), status=status)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return page, status, headers
+    return redirect(url_for("citizen.booking_status", token=token, sent=1), code=303)
 
 
 @citizen.get("/b/<token>/cancel")
