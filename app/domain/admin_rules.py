@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from .booking import parse_email
 from .channels import Channel
+from .complaints import SlaDays
 from .errors import N_, Forbidden, InvalidField
 from .office_spec import (
     AVG_MINUTES,
@@ -28,6 +30,8 @@ from .office_spec import (
     WEB_SLOT_MINUTES,
 )
 from .roles import Role, StaffMember
+from .verification import HOLD_MINUTES_RANGE, parse_verification
+from .working_days import DayKind
 
 #: The geofence an administrator may set: the source asks for booking within about 1–2 km.
 GEOFENCE_M = (500, 2000)
@@ -38,12 +42,23 @@ NEAR_TURN_MINUTES = (0, 240)
 ADDRESS_MAX = 500
 PASSWORD_MIN = 10
 KIOSK_NAME_MAX = 100
+#: Section 10: a service's processing time as the citizen's manual states it.
+PROCESSING_DAYS = (0, 365)
+#: The letterhead of Section 10 delay letters (the sender block and contact lines are a few lines each).
+LETTER_REF_MAX = 40
+LETTERHEAD_MAX, LETTERHEAD_LINES = 1000, 10
+SIGNATORY_MAX = 200
+CONTACT_MAX, CONTACT_LINES = 500, 5
+#: Complaints: an office's service level per priority, in working days.
+COMPLAINT_SLA_DAYS = (1, 60)
+TOPIC_CODE_MAX = 32
 #: The largest holiday file read (a year of holidays is about 2 kB).
 HOLIDAY_FILE_MAX = 256 * 1024
 #: Per-line errors shown for one file; the rest are counted.
 HOLIDAY_ERRORS_SHOWN = 20
 
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]*")
+_TOPIC_CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 # --- Thailand ---------------------------------------------------------------------------
@@ -205,6 +220,8 @@ class OfficeSettings:
     cross_channel_calls: bool
     near_turn_people: int
     near_turn_minutes: int
+    verification: str = "none"
+    hold_minutes: int = 10
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -250,8 +267,72 @@ def read_office_settings(form: Mapping[str, str]) -> OfficeSettings:
         cross_channel_calls=_checked(form, "cross_channel_calls"),
         near_turn_people=_whole(form, "near_turn_people", NEAR_TURN_PEOPLE, N_("Enter %(low)s–%(high)s people.")),
         near_turn_minutes=_whole(form, "near_turn_minutes", NEAR_TURN_MINUTES, minutes),
+        verification=parse_verification(_text(form, "verification")).value,
+        hold_minutes=_whole(
+            form, "hold_minutes", HOLD_MINUTES_RANGE, N_("A booking waits for its code %(low)s–%(high)s minutes.")
+        ),
         **addresses,
     )
+
+
+# --- the letterhead of Section 10 delay letters -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    letter_ref_prefix: str
+    letterhead_th: str
+    letter_signatory_th: str
+    letter_contact_th: str
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def _printable_lines(form: Mapping[str, str], name: str, max_length: int, max_lines: int, message: str) -> str:
+    """A block of text, one item a line (blank lines dropped), each line printable."""
+    raw = form.get(name, "")
+    lines = [line.strip() for line in raw.splitlines()] if isinstance(raw, str) else []
+    text = "\n".join(line for line in lines if line)
+    if len(text) > max_length or text.count("\n") >= max_lines or not all(line.isprintable() for line in lines):
+        raise InvalidField(name, message, max=max_length, lines=max_lines)
+    return text
+
+
+def read_letterhead(form: Mapping[str, str]) -> Letterhead:
+    """The letterhead form: the letter number's prefix and the signatory are one line each;
+    the sender block and the contact lines a few lines each. All may be empty (the letter
+    then uses the office's name and address)."""
+    one_line = {}
+    for name, max_length, message in (
+        (
+            "letter_ref_prefix",
+            LETTER_REF_MAX,
+            N_("The letter number prefix is one line of at most %(max)s characters, e.g. ที่ ลพ 0318/."),
+        ),
+        (
+            "letter_signatory_th",
+            SIGNATORY_MAX,
+            N_("The signatory's position is one line of at most %(max)s characters."),
+        ),
+    ):
+        raw = form.get(name, "")
+        value = raw.strip() if isinstance(raw, str) else ""
+        if len(value) > max_length or not value.isprintable():
+            raise InvalidField(name, message, max=max_length)
+        one_line[name] = value
+    return Letterhead(
+        letter_ref_prefix=one_line["letter_ref_prefix"],
+        letterhead_th=_printable_lines(
+            form, "letterhead_th", LETTERHEAD_MAX, LETTERHEAD_LINES,
+            N_("The sender block is at most %(lines)s lines and %(max)s characters."),
+        ),
+        letter_signatory_th=one_line["letter_signatory_th"],
+        letter_contact_th=_printable_lines(
+            form, "letter_contact_th", CONTACT_MAX, CONTACT_LINES,
+            N_("The contact lines are at most %(lines)s lines and %(max)s characters."),
+        ),
+    )  # fmt: skip
 
 
 # --- hours and closures -----------------------------------------------------------------
@@ -449,9 +530,28 @@ class ServiceFields:
     documents_th: str
     documents_en: str
     active: bool
+    processing_days: int | None = None
+    processing_day_kind: str = DayKind.WORKING.value
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def read_processing(form: Mapping[str, str]) -> tuple[int | None, str]:
+    """Section 10: the processing time the citizen's manual states (empty: none stated) and
+    whether it counts working or calendar days (empty: working)."""
+    days = None
+    if _text(form, "processing_days"):
+        days = _whole(
+            form,
+            "processing_days",
+            PROCESSING_DAYS,
+            N_("The processing time is %(low)s–%(high)s days, or empty when the manual states none."),
+        )
+    kind = _text(form, "processing_day_kind") or DayKind.WORKING.value
+    if kind not in {k.value for k in DayKind}:
+        raise InvalidField("processing_day_kind", N_("Day kind must be “working” or “calendar”."))
+    return days, kind
 
 
 def read_service(form: Mapping[str, str]) -> ServiceFields:
@@ -469,7 +569,11 @@ def read_service(form: Mapping[str, str]) -> ServiceFields:
             raise InvalidField(
                 name, N_("What to bring is text, one item a line, at most %(max)s characters."), max=DOCUMENTS_MAX
             )
-    return ServiceFields(code, name_th, name_en, avg, active=_checked(form, "active"), **documents)
+    days, kind = read_processing(form)
+    return ServiceFields(
+        code, name_th, name_en, avg, active=_checked(form, "active"), processing_days=days, processing_day_kind=kind,
+        **documents,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -604,6 +708,22 @@ class NewStaff:
     display_name: str
     role: Role
     password: str
+    email: str | None = None
+
+
+def read_staff_email(form: Mapping[str, str]) -> str | None:
+    """A staff member's e-mail (the Section 10 morning reminder goes to heads); empty: none."""
+    return _email(form, "email")
+
+
+def _email(form: Mapping[str, str], name: str) -> str | None:
+    try:
+        email = parse_email(_text(form, name))
+    except InvalidField:
+        raise InvalidField(name, N_("This e-mail address is not valid.")) from None
+    if email is not None and len(email) > 254:
+        raise InvalidField(name, N_("This e-mail address is not valid."))
+    return email
 
 
 def read_password(form: Mapping[str, str]) -> str:
@@ -621,7 +741,7 @@ def read_new_staff(form: Mapping[str, str]) -> NewStaff:
     role = _text(form, "role")
     if role not in {r.value for r in Role}:
         raise InvalidField("role", N_("Role must be one of: clerk, head, admin."))
-    return NewStaff(username, display_name, Role(role), read_password(form))
+    return NewStaff(username, display_name, Role(role), read_password(form), read_staff_email(form))
 
 
 def read_kiosk_name(form: Mapping[str, str]) -> str:
@@ -631,3 +751,60 @@ def read_kiosk_name(form: Mapping[str, str]) -> str:
             "name", N_("Give the kiosk a name of at most %(max)s characters, e.g. Front door."), max=KIOSK_NAME_MAX
         )
     return name
+
+
+# --- complaints: topics, service levels, the daily summary ------------------------------
+
+
+@dataclass(frozen=True)
+class TopicFields:
+    name_th: str
+    name_en: str
+    active: bool
+
+
+def read_topic(form: Mapping[str, str]) -> TopicFields:
+    """A topic's names (Thai, English) and whether the complaint form offers it."""
+    return TopicFields(_name(form, "name_th"), _name(form, "name_en"), _checked(form, "active"))
+
+
+def read_new_topic(form: Mapping[str, str]) -> tuple[str, TopicFields]:
+    code = _text(form, "code")
+    if len(code) > TOPIC_CODE_MAX or not _TOPIC_CODE.fullmatch(code):
+        raise InvalidField(
+            "code",
+            N_("A topic code is 1–%(max)s lowercase letters, digits, hyphens or underscores, e.g. parking."),
+            max=TOPIC_CODE_MAX,
+        )
+    return code, TopicFields(_name(form, "name_th"), _name(form, "name_en"), True)
+
+
+def refuse_no_active_topic(active_after: int) -> None:
+    """The complaint form needs at least one topic."""
+    if active_after < 1:
+        raise InvalidField("active", N_("Keep at least one topic offered: the complaint form needs one."))
+
+
+def read_complaint_sla(form: Mapping[str, str]) -> SlaDays:
+    """Working days to finish a complaint per priority: 1–60 each, urgent ≤ high ≤ normal."""
+    message = N_("A service level is %(low)s–%(high)s working days.")
+    urgent = _whole(form, "sla_urgent_days", COMPLAINT_SLA_DAYS, message)
+    high = _whole(form, "sla_high_days", COMPLAINT_SLA_DAYS, message)
+    normal = _whole(form, "sla_normal_days", COMPLAINT_SLA_DAYS, message)
+    if urgent > high:
+        raise InvalidField(
+            "sla_urgent_days",
+            N_("An urgent complaint cannot have longer (%(days)s days) than a high one."),
+            days=urgent,
+        )
+    if high > normal:
+        raise InvalidField(
+            "sla_high_days", N_("A high-priority complaint cannot have longer (%(days)s days) than a normal one."),
+            days=high,
+        )  # fmt: skip
+    return SlaDays(urgent, high, normal)
+
+
+def read_summary_email(form: Mapping[str, str]) -> str | None:
+    """Where the daily summary of overdue complaints goes (empty: no summary)."""
+    return _email(form, "summary_email")

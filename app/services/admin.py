@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select, update
 
 from app.domain import admin_rules
-from app.domain.admin_rules import CounterFields, DateCapacity, OfficeSettings, ServiceFields
+from app.domain.admin_rules import CounterFields, DateCapacity, Letterhead, OfficeSettings, ServiceFields
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.errors import N_, Forbidden, InvalidField, NotFound
@@ -140,6 +140,7 @@ class OfficePage:
     office: OfficeRef
     today: date
     settings: OfficeSettings
+    letterhead: Letterhead | None = None
     periods: list[PeriodRow] = field(default_factory=list)
     extra_periods: list[PeriodRow] = field(default_factory=list)
     closures: list[ClosureRow] = field(default_factory=list)
@@ -169,6 +170,17 @@ def _settings_of(office: Office) -> OfficeSettings:
         cross_channel_calls=office.cross_channel_calls,
         near_turn_people=notify.near_turn_people if notify else DEFAULT_NEAR_TURN_PEOPLE,
         near_turn_minutes=notify.near_turn_minutes if notify else 0,
+        verification=office.verification,
+        hold_minutes=office.hold_minutes,
+    )
+
+
+def _letterhead_of(office: Office) -> Letterhead:
+    return Letterhead(
+        letter_ref_prefix=office.letter_ref_prefix or "",
+        letterhead_th=office.letterhead_th or "",
+        letter_signatory_th=office.letter_signatory_th or "",
+        letter_contact_th=office.letter_contact_th or "",
     )
 
 
@@ -188,6 +200,7 @@ def office_page(code: str, staff: StaffMember, *, now: datetime) -> OfficePage:
         office=ref(office),
         today=today,
         settings=_settings_of(office),
+        letterhead=_letterhead_of(office),
         periods=[PeriodRow(p.id, p.weekday, None, p.opens, p.closes) for p in office.periods],
         extra_periods=[PeriodRow(e.id, None, e.day, e.opens, e.closes) for e in office.extra_periods if e.day >= today],
         closures=[ClosureRow(c.day, c.reason_th, c.reason_en) for c in office.closures if c.day >= today],
@@ -200,7 +213,10 @@ def office_page(code: str, staff: StaffMember, *, now: datetime) -> OfficePage:
 
 
 def _service_fields(s: Service) -> ServiceFields:
-    return ServiceFields(s.code, s.name_th, s.name_en, s.avg_minutes, s.documents_th, s.documents_en, s.active)
+    return ServiceFields(
+        s.code, s.name_th, s.name_en, s.avg_minutes, s.documents_th, s.documents_en, s.active, s.processing_days,
+        s.processing_day_kind or "working",
+    )  # fmt: skip
 
 
 def _counter_fields(c: Counter) -> CounterFields:
@@ -266,6 +282,10 @@ def update_settings(code: str, staff: StaffMember, new: OfficeSettings, *, now: 
             "checkin_late_minutes",
             "no_show_after_recalls",
             "cross_channel_calls",
+            # Switching to "none" leaves open holds to the release_expired_holds job (each ends
+            # within hold_minutes, its place going back); switching to "otp" holds new bookings only.
+            "verification",
+            "hold_minutes",
         ):
             setattr(office, name, getattr(new, name))
         notify = db.session.get(OfficeNotificationSettings, office.id)
@@ -284,6 +304,28 @@ def update_settings(code: str, staff: StaffMember, new: OfficeSettings, *, now: 
                 now=now,
                 before={n: before.as_dict()[n] for n in changed},
                 after={n: new.as_dict()[n] for n in changed},
+            )
+
+
+def update_letterhead(code: str, staff: StaffMember, new: Letterhead, *, now: datetime) -> None:
+    """The letterhead of the office's Section 10 delay letters (only the fields that changed are audited)."""
+    with writing():
+        office = office_for(code, staff)
+        before = _letterhead_of(office).as_dict()
+        after = new.as_dict()
+        changed = [n for n in after if after[n] != before[n]]
+        for name in changed:
+            setattr(office, name, after[name])
+        if changed:
+            audit.record(
+                staff,
+                office.id,
+                "letterhead",
+                office.code,
+                "update",
+                now=now,
+                before={n: before[n] for n in changed},
+                after={n: after[n] for n in changed},
             )
 
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain.admin_rules import ClosureRequest
 from app.domain.errors import N_, InvalidField, NotFound
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
+from app.extensions import db
 from app.models import Booking, Closure, Office
 from notifier.messages import Kind
 
@@ -26,10 +28,15 @@ from . import audit, notifications
 from .admin import _today, active_bookings_on, office_for
 from .capacity import give_back_place
 from .status import BookingRow, booking_columns, move_booking
-from .transactions import reading, writing
+from .transactions import reading, violated_constraint, writing
 
 _b = Booking.__table__.c
 CLOSED_NOTE = "office closed"
+#: The unique constraint two heads closing the same date at the same moment run into.
+_ONE_CLOSURE_A_DAY = "uq_closures_office_id_day"
+_CLOSED_A_MOMENT_AGO = N_(
+    "The office was closed on %(date)s a moment ago, by someone else; nothing was changed. Reload the page to see it."
+)
 
 
 @dataclass(frozen=True)
@@ -79,27 +86,19 @@ def close_days(
     if booked and not confirmed:
         return ClosureOutcome(passed=passed, already_closed=already, booked=booked, needs_confirmation=True)
     cancelled = notices = 0
-    with writing() as connection:
-        office = office_for(code, staff)
-        for request in wanted:
-            office.closures.append(Closure(day=request.day, reason_th=request.reason_th, reason_en=request.reason_en))
-            day_cancelled, day_notices = _cancel_day(connection, office, request, staff, now)
-            cancelled += day_cancelled
-            notices += day_notices
-            audit.record(
-                staff,
-                office.id,
-                "closure",
-                request.day.isoformat(),
-                "create",
-                now=now,
-                after={
-                    "reason_th": request.reason_th,
-                    "reason_en": request.reason_en,
-                    "bookings_cancelled": day_cancelled,
-                    "notices_queued": day_notices,
-                },
-            )
+    try:
+        with writing() as connection:
+            office = office_for(code, staff)
+            # Someone may have closed one of these dates since they were read above.
+            taken = _closed_days(office.id, [r.day for r in wanted])
+            if taken:
+                raise InvalidField("day", _CLOSED_A_MOMENT_AGO, date=min(taken).isoformat())
+            cancelled, notices = _close(connection, office, wanted, staff, now)
+    except IntegrityError as error:
+        # The same, a moment later: both read the date open and the other's commit came first.
+        if violated_constraint(error) != _ONE_CLOSURE_A_DAY:
+            raise
+        raise InvalidField("day", _CLOSED_A_MOMENT_AGO, date=min(r.day for r in wanted).isoformat()) from None
     return ClosureOutcome(
         closed=tuple(r.day for r in wanted),
         already_closed=already,
@@ -108,6 +107,40 @@ def close_days(
         cancelled=cancelled,
         notices=notices,
     )
+
+
+def _closed_days(office_id: int, days: list[date]) -> set[date]:
+    """Which of ``days`` the office is closed on now (read afresh, not from the loaded office)."""
+    if not days:
+        return set()
+    return set(db.session.scalars(select(Closure.day).where(Closure.office_id == office_id, Closure.day.in_(days))))
+
+
+def _close(connection, office: Office, wanted: list[ClosureRequest], staff: StaffMember, now: datetime):
+    cancelled = notices = 0
+    for request in wanted:
+        office.closures.append(Closure(day=request.day, reason_th=request.reason_th, reason_en=request.reason_en))
+        # The closure first: when someone else closed the date a moment ago, this fails here
+        # (on PostgreSQL after waiting for their commit), before any booking is touched.
+        db.session.flush()
+        day_cancelled, day_notices = _cancel_day(connection, office, request, staff, now)
+        cancelled += day_cancelled
+        notices += day_notices
+        audit.record(
+            staff,
+            office.id,
+            "closure",
+            request.day.isoformat(),
+            "create",
+            now=now,
+            after={
+                "reason_th": request.reason_th,
+                "reason_en": request.reason_en,
+                "bookings_cancelled": day_cancelled,
+                "notices_queued": day_notices,
+            },
+        )
+    return cancelled, notices
 
 
 def _cancel_day(

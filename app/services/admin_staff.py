@@ -35,6 +35,7 @@ class StaffRow:
     display_name: str
     role: Role
     active: bool
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def staff_of(code: str, staff: StaffMember) -> list[StaffRow]:
     reading()
     office = office_for(code, staff)
     rows = db.session.scalars(select(Staff).where(Staff.office_id == office.id).order_by(Staff.role, Staff.username))
-    return [StaffRow(s.id, s.username, s.display_name, Role(s.role), s.active) for s in rows]
+    return [StaffRow(s.id, s.username, s.display_name, Role(s.role), s.active, s.email) for s in rows]
 
 
 def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: datetime) -> StaffRow:
@@ -65,6 +66,7 @@ def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: da
             display_name=new.display_name,
             role=new.role.value,
             office_id=None if new.role is Role.ADMIN else office.id,
+            email=new.email,
         )
         db.session.add(row)
         db.session.flush()
@@ -75,9 +77,9 @@ def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: da
             row.username,
             "create",
             now=now,
-            after={"display_name": row.display_name, "role": row.role, "active": True},
+            after={"display_name": row.display_name, "role": row.role, "active": True, "email": row.email},
         )
-    return StaffRow(row.id, row.username, row.display_name, new.role, True)
+    return StaffRow(row.id, row.username, row.display_name, new.role, True, row.email)
 
 
 def _member_of(office_id: int, staff: StaffMember, staff_id: int) -> Staff:
@@ -104,6 +106,24 @@ def reset_password(code: str, staff: StaffMember, staff_id: int, password: str, 
         row.password_hash = password_hash
         _revoke_tokens(row.id, now)
         audit.record(staff, office.id, "staff", row.username, "reset_password", now=now, after={"password": "changed"})
+
+
+def set_staff_email(code: str, staff: StaffMember, staff_id: int, email: str | None, *, now: datetime) -> None:
+    """A staff member's e-mail (``None``: none). A head sets their clerks' and their own; the
+    Section 10 morning reminder goes to the heads' addresses."""
+    with writing():
+        office = office_for(code, staff)
+        # Anyone may set their own; otherwise whom they manage (a head: their clerks).
+        row = db.session.get(Staff, staff_id) if staff_id == staff.id else _member_of(office.id, staff, staff_id)
+        if row is None or (row.office_id != office.id and row.id != staff.id):
+            raise NotFound(N_("There is no such staff account at this office."))
+        before = row.email
+        if before == email:
+            return
+        row.email = email
+        audit.record(
+            staff, office.id, "staff", row.username, "update", now=now, before={"email": before}, after={"email": email}
+        )
 
 
 def set_staff_active(code: str, staff: StaffMember, staff_id: int, active: bool, *, now: datetime) -> None:

@@ -84,3 +84,18 @@ def register_security(app: Flask) -> None:
                 )
             ),
         )
+
+
+#: Where a sign-in page may send the person back to: Khiw's own staff and administration pages.
+SAFE_NEXT_PREFIXES = ("/staff/", "/admin/")
+
+
+def safe_next(target: object) -> str | None:
+    """The page a sign-in sends the person back to (Flask-Login's ``next``), or None: only a
+    path of Khiw's own staff or administration pages, never another host (no scheme, no
+    ``//``, no backslash, no control character)."""
+    if not isinstance(target, str) or not target.startswith(SAFE_NEXT_PREFIXES):
+        return None
+    if "//" in target or "\\" in target or not target.isprintable() or len(target) > 2000:
+        return None
+    return target

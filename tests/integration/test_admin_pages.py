@@ -23,6 +23,11 @@ TUESDAY, WEDNESDAY = "2026-11-24", "2026-11-25"  # the clock says Monday 23 Nove
 
 @pytest.fixture
 def offices(app):
+    return staffed_offices()
+
+
+def staffed_offices():
+    """Pa Sang (a head, a clerk) and Bang Rak (its head), and an administrator; one password."""
     mine, other = make_office(code="pa-sang"), make_office(code="bang-rak")
     for username, role, office in (("head", "head", mine), ("clerk", "clerk", mine), ("other-head", "head", other)):
         db.session.add(
@@ -110,7 +115,8 @@ def test_a_head_runs_only_their_own_office_on_pages_and_api(client, offices):
     home = client.get("/admin/")
     assert home.status_code == 302 and home.location.endswith("/admin/pa-sang/")
     page = client.get("/admin/pa-sang/").get_data(as_text=True)
-    assert 'href="/admin/reports?office=pa-sang"' in page and 'href="/admin/live?office=pa-sang"' in page
+    assert 'href="/admin/reports/pa-sang"' in page and 'href="/admin/live/pa-sang"' in page
+    assert 'href="/staff/requests/?office=pa-sang"' in page and 'href="/staff/complaints/?office=pa-sang"' in page
 
     assert client.get("/admin/bang-rak/").status_code == 403
     assert client.get("/admin/bang-rak/capacity").status_code == 403
@@ -273,6 +279,8 @@ def details(**changes) -> dict:
         "no_show_after_recalls": "3",
         "near_turn_people": "3",
         "near_turn_minutes": "0",
+        "verification": "none",
+        "hold_minutes": "10",
     }
     form.update(changes)
     return form

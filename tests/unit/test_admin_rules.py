@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from app.domain import admin_rules
 from app.domain.admin_rules import (
     in_thailand,
     read_holiday_file,
@@ -119,6 +120,8 @@ def settings_form(**changes):
         "no_show_after_recalls": "3",
         "near_turn_people": "3",
         "near_turn_minutes": "0",
+        "verification": "none",
+        "hold_minutes": "10",
     }
     return {**form, **changes}
 
@@ -157,3 +160,77 @@ def test_a_head_manages_clerks_of_their_office_and_only_an_admin_manages_heads()
             refuse_unless_manages(member(Role.HEAD), role, office)
     with pytest.raises(Forbidden):
         refuse_unless_manages(member(Role.CLERK), Role.CLERK, 1)
+
+
+# --- the settings added for issues 12 and 13 -------------------------------------------------
+
+
+def test_confirmation_by_code_and_its_hold_time():
+    settings = read_office_settings(settings_form(verification="otp", hold_minutes="60"))
+    assert (settings.verification, settings.hold_minutes) == ("otp", 60)
+    for field, value in (("verification", "sms"), ("verification", ""), ("hold_minutes", "61"), ("hold_minutes", "0")):
+        with pytest.raises(InvalidField) as refused:
+            read_office_settings(settings_form(**{field: value}))
+        assert refused.value.field == field
+
+
+def test_the_letterhead_keeps_one_item_a_line_and_refuses_what_does_not_fit():
+    letterhead = admin_rules.read_letterhead(
+        {"letter_ref_prefix": " ที่ ลพ 0318/ ", "letterhead_th": "ที่ว่าการอำเภอ\r\n\r\n ถนนลำพูน ", "letter_contact_th": ""}
+    )
+    assert letterhead.letter_ref_prefix == "ที่ ลพ 0318/" and letterhead.letterhead_th == "ที่ว่าการอำเภอ\nถนนลำพูน"
+    assert letterhead.letter_signatory_th == ""  # a missing field is empty
+    for field, value in (
+        ("letter_ref_prefix", "ที่\nลพ"),
+        ("letter_signatory_th", "x" * 201),
+        ("letterhead_th", "\n".join(["บรรทัด"] * 11)),
+        ("letter_contact_th", "โทร.\x00"),
+    ):
+        with pytest.raises(InvalidField) as refused:
+            admin_rules.read_letterhead({field: value})
+        assert refused.value.field == field
+
+
+def test_a_services_processing_time():
+    assert admin_rules.read_processing({"processing_days": "", "processing_day_kind": ""}) == (None, "working")
+    assert admin_rules.read_processing({"processing_days": "0", "processing_day_kind": "calendar"}) == (0, "calendar")
+    for form, field in (
+        ({"processing_days": "366"}, "processing_days"),
+        ({"processing_days": "1.5"}, "processing_days"),
+        ({"processing_days": "3", "processing_day_kind": "weekly"}, "processing_day_kind"),
+    ):
+        with pytest.raises(InvalidField) as refused:
+            admin_rules.read_processing(form)
+        assert refused.value.field == field
+
+
+def test_complaint_service_levels_run_urgent_high_normal_within_1_to_60():
+    sla = admin_rules.read_complaint_sla({"sla_urgent_days": "1", "sla_high_days": "1", "sla_normal_days": "60"})
+    assert (sla.urgent, sla.high, sla.normal) == (1, 1, 60)
+    for values, field in (
+        (("0", "3", "15"), "sla_urgent_days"),
+        (("1", "3", "61"), "sla_normal_days"),
+        (("4", "3", "15"), "sla_urgent_days"),
+        (("1", "16", "15"), "sla_high_days"),
+    ):
+        form = dict(zip(("sla_urgent_days", "sla_high_days", "sla_normal_days"), values, strict=True))
+        with pytest.raises(InvalidField) as refused:
+            admin_rules.read_complaint_sla(form)
+        assert refused.value.field == field
+
+
+def test_topics_and_e_mails():
+    assert (
+        admin_rules.read_new_topic({"code": "parking_lot", "name_th": "ที่จอดรถ", "name_en": "Parking"})[0]
+        == "parking_lot"
+    )
+    with pytest.raises(InvalidField) as refused:
+        admin_rules.read_new_topic({"code": "Parking", "name_th": "ที่จอดรถ", "name_en": "Parking"})
+    assert refused.value.field == "code"
+    with pytest.raises(InvalidField):
+        admin_rules.refuse_no_active_topic(0)
+    assert admin_rules.read_summary_email({"summary_email": ""}) is None
+    with pytest.raises(InvalidField) as refused:
+        admin_rules.read_summary_email({"summary_email": "head@"})
+    assert refused.value.field == "summary_email"
+    assert admin_rules.read_staff_email({"email": "Head@PaSang.go.th"}) == "Head@pasang.go.th"

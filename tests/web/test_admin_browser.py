@@ -1,6 +1,7 @@
 """Office administration in headless Chromium: an office head signs in, changes a capacity,
 is refused when going below what is booked (with the numbers), and closes a booked day: after
-the confirmation step each booked citizen's notice is in the outbox.
+the confirmation step each booked citizen's notice is in the outbox; then turns on booking
+confirmation by code.
 Screenshots go to tests/screenshots/."""
 
 from __future__ import annotations
@@ -81,4 +82,12 @@ def test_a_head_changes_capacity_is_refused_below_booked_and_closes_a_booked_day
     page.click("a[href='/admin/pa-sang/audit']")
     assert page.locator("table.audit tbody tr").count() == 2
     page.screenshot(path=str(SHOTS / "admin-audit.png"), full_page=True)
+
+    page.click("a[href='/admin/pa-sang/']")  # confirming bookings by code, on the details page
+    page.select_option("#verification", "otp")
+    page.fill("#hold_minutes", "15")
+    page.click("form[action='/admin/pa-sang/details'] button[type=submit]")
+    assert page.locator(".flash.info").inner_text() == "บันทึกแล้ว"
+    assert page.input_value("#verification") == "otp" and page.input_value("#hold_minutes") == "15"
+    page.screenshot(path=str(SHOTS / "admin-verification.png"), full_page=True)
     page.close()

@@ -23,13 +23,14 @@ from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
 from app.domain.roles import Role, StaffMember
 from app.services import admin as admin_service
-from app.services import admin_closures, admin_staff, auth
+from app.services import admin_closures, admin_complaints, admin_staff, auth
 from notifier.dates import thai_date
 
 from ..context import locale, login_rate, now
 from ..counter import ConsoleUser, SignInForm
 from ..errors import translate
 from ..formatting import register_filters
+from ..security import safe_next
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.record_once(lambda state: register_filters(state.app))
@@ -48,6 +49,9 @@ def _setup_login(state) -> None:
     from app.extensions import login_manager
 
     login_manager.blueprint_login_views["admin"] = "admin.login"
+    # The reports and the live view live under /admin/ too: their sign-in is this one, and
+    # it sends the person back to the page they asked for.
+    login_manager.blueprint_login_views["reports"] = "admin.login"
 
 
 class ActionForm(FlaskForm):
@@ -121,7 +125,7 @@ def login():
             flash(translate(error), "error")
         else:
             login_user(ConsoleUser(member))
-            return redirect(url_for("admin.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
     elif request.method == "POST":
         flash(gettext("Enter your username and password."), "error")
     return render_template("admin/login.html", form=form, locale=locale())
@@ -160,6 +164,17 @@ def save_details(code: str):
         code,
         "office",
         lambda: admin_service.update_settings(code, staff(), admin_rules.read_office_settings(request.form), now=now()),
+        gettext("Saved."),
+    )
+
+
+@admin.post("/<code>/letterhead")
+@login_required
+def save_letterhead(code: str):
+    return _act(
+        code,
+        "office",
+        lambda: admin_service.update_letterhead(code, staff(), admin_rules.read_letterhead(request.form), now=now()),
         gettext("Saved."),
     )
 
@@ -413,6 +428,19 @@ def create_staff(code: str):
     )
 
 
+@admin.post("/<code>/staff/<int:staff_id>/email")
+@login_required
+def set_staff_email(code: str, staff_id: int):
+    return _act(
+        code,
+        "staff_page",
+        lambda: admin_staff.set_staff_email(
+            code, staff(), staff_id, admin_rules.read_staff_email(request.form), now=now()
+        ),
+        gettext("Saved."),
+    )
+
+
 @admin.post("/<code>/staff/<int:staff_id>/password")
 @login_required
 def reset_password(code: str, staff_id: int):
@@ -463,6 +491,61 @@ def revoke_kiosk(code: str, kiosk_id: int):
         "staff_page",
         lambda: admin_staff.revoke_kiosk(code, staff(), kiosk_id, now=now()),
         gettext("The kiosk key is revoked."),
+    )
+
+
+# --- complaints: topics, service levels, the daily summary ------------------------------------
+
+
+@admin.get("/<code>/complaints")
+@login_required
+def complaint_settings(code: str):
+    settings = admin_complaints.complaint_settings(code, staff())
+    return _render("complaints.html", office=settings.office, section="complaints", settings=settings)
+
+
+@admin.post("/<code>/complaints/topics")
+@login_required
+def add_topic(code: str):
+    def change():
+        topic, fields = admin_rules.read_new_topic(request.form)
+        admin_complaints.add_topic(code, staff(), topic, fields, now=now())
+
+    return _act(code, "complaint_settings", change, gettext("Saved."))
+
+
+@admin.post("/<code>/complaints/topics/<topic>")
+@login_required
+def save_topic(code: str, topic: str):
+    return _act(
+        code,
+        "complaint_settings",
+        lambda: admin_complaints.save_topic(code, staff(), topic, admin_rules.read_topic(request.form), now=now()),
+        gettext("Saved."),
+    )
+
+
+@admin.post("/<code>/complaints/sla")
+@login_required
+def save_complaint_sla(code: str):
+    return _act(
+        code,
+        "complaint_settings",
+        lambda: admin_complaints.set_sla(code, staff(), admin_rules.read_complaint_sla(request.form), now=now()),
+        gettext("Saved."),
+    )
+
+
+@admin.post("/<code>/complaints/summary")
+@login_required
+def save_complaint_summary(code: str):
+    return _act(
+        code,
+        "complaint_settings",
+        lambda: admin_complaints.set_summary_email(
+            code, staff(), admin_rules.read_summary_email(request.form), now=now()
+        ),
+        gettext("Saved."),
     )
 
 

@@ -25,6 +25,7 @@ from notifier.dates import thai_date
 from ..context import locale, login_rate, now, settings
 from ..errors import HTTP_STATUS, translate
 from ..formatting import register_filters
+from ..security import safe_next
 
 counter = Blueprint("counter", __name__, url_prefix="/counter")
 counter.record_once(lambda state: register_filters(state.app))
@@ -99,9 +100,8 @@ def login():
 
 def _next_page() -> str | None:
     """Where a staff page sent the person to sign in (Flask-Login's ``next``): only Khiw's own
-    staff pages, never another site."""
-    target = request.args.get("next", "")
-    return target if target.startswith("/staff/") and "//" not in target and "\\" not in target else None
+    staff and administration pages, never another site (``security.safe_next``)."""
+    return safe_next(request.args.get("next"))
 
 
 @counter.post("/logout")
