@@ -14,9 +14,11 @@ import os
 import random
 import socket
 import threading
+import time
 from collections.abc import Mapping
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.services import outbox
@@ -30,8 +32,16 @@ from notifier.retry import RetryPolicy
 log = logging.getLogger(__name__)
 
 BATCH = 20
+#: A message sent but not yet recorded: how often to try recording it while the database is
+#: briefly unavailable (SQLite's write lock held past its timeout, a PostgreSQL failover),
+#: before leaving it to the lease (it would then be sent again).
+RECORD_TRIES = 6
 #: PostgreSQL: how often to look anyway (retries that came due, leases that ended).
 LISTEN_FALLBACK_SECONDS = 1.0
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def status_callback_url(config: Mapping) -> str:
@@ -110,9 +120,19 @@ class Dispatcher:
             return "retry"
         finally:
             db.session.remove()
-        outbox.record_sent(message, self.worker, provider_id=sent.provider_id, status=sent.status,
-                           now=self.settings.now())  # fmt: skip
-        db.session.remove()
+        for attempt in range(RECORD_TRIES):
+            try:
+                outbox.record_sent(message, self.worker, provider_id=sent.provider_id, status=sent.status,
+                                   now=self.settings.now())  # fmt: skip
+                break
+            except OperationalError:
+                # Sent, but not recorded: keep trying, so the lease does not make it go twice.
+                if attempt == RECORD_TRIES - 1:
+                    raise
+                log.warning("message %s: sent, the database is busy; recording it again", message.id)
+                _pause(0.25 * 2**attempt)
+            finally:
+                db.session.remove()
         return "sent"
 
     def run(self, stop: threading.Event) -> None:
@@ -126,15 +146,21 @@ class Dispatcher:
 
     def _run_polling(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            with self.app.app_context():
-                try:
-                    due = outbox.has_due(self.settings.now())
-                finally:
-                    db.session.remove()
-            if due:
-                self.run_once()
-            else:
-                stop.wait(self.poll)
+            try:
+                with self.app.app_context():
+                    try:
+                        due = outbox.has_due(self.settings.now())
+                    finally:
+                        db.session.remove()
+                if due:
+                    self.run_once()
+                else:
+                    stop.wait(self.poll)
+            except OperationalError:
+                # The database was busy or away for a moment: nothing is lost (claimed messages
+                # come back when their lease ends); look again shortly instead of dying.
+                log.warning("dispatcher %s: the database is busy; trying again", self.worker)
+                stop.wait(1.0)
 
     def _run_listening(self, stop: threading.Event, url) -> None:
         import psycopg

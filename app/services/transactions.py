@@ -106,6 +106,19 @@ def _write_transaction() -> Iterator[Connection]:
         return
     if _in_read_transaction():
         db.session.commit()  # end the read snapshot; expire_on_commit is off, objects stay
+    elif db.session().in_transaction():
+        # The session began a transaction outside ``reading()``: that BEGIN was IMMEDIATE, so
+        # it already holds SQLite's write lock. Write on in it. Queueing for the writers' turn
+        # now would hold SQLite's lock while waiting for a writer that holds the turn and waits
+        # for SQLite's lock: both would stand still until the busy timeout ("database is
+        # locked" after 30 s).
+        try:
+            yield db.session.connection()
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return
     with _sqlite_writers, _machine_wide_turn(db.session.get_bind().engine.url.database):
         connection = db.session.connection()  # BEGIN IMMEDIATE (the session starts without READ_ONLY)
         try:

@@ -180,3 +180,58 @@ def test_the_status_callback_believes_only_twilios_signature(app, client, clock,
     assert genuine.status_code == 204
     rows = outbox_rows(kind="called")
     assert rows[0].provider_status == "undelivered" and [r.channel for r in rows] == ["sms", "email"]
+
+
+def test_a_busy_database_when_recording_a_send_neither_loses_nor_repeats_the_message(app, client, clock, providers,
+                                                                                      monkeypatch):  # fmt: skip
+    from sqlalchemy.exc import OperationalError
+
+    from app.jobs import dispatch
+
+    mail_server, _ = providers
+    office = make_office()
+    book(client, office, email="somchai@example.org")
+    real_record = outbox.record_sent
+    busy = iter([True, True])  # the first two tries find the database locked
+
+    def record_sent(*args, **kwargs):
+        if next(busy, False):
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(dispatch.outbox, "record_sent", record_sent)
+    monkeypatch.setattr(dispatch, "_pause", lambda seconds: None)
+
+    assert Dispatcher(app).run_once() == {"sent": 1}
+
+    assert len(mail_server.messages) == 1
+    [row] = outbox_rows()
+    assert row.status == "sent"
+
+
+def test_a_polling_dispatcher_outlives_a_busy_database(app, monkeypatch):
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.jobs import dispatch
+
+    class Stop(threading.Event):
+        def wait(self, timeout=None):  # no real pause in a test
+            return self.is_set()
+
+    stop = Stop()
+    looks = []
+
+    def has_due(now):
+        looks.append(now)
+        if len(looks) == 1:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        stop.set()  # the second look happened: the loop survived the first
+        return False
+
+    monkeypatch.setattr(dispatch.outbox, "has_due", has_due)
+
+    Dispatcher(app)._run_polling(stop)
+
+    assert len(looks) == 2
