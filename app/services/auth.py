@@ -16,6 +16,8 @@ from app.domain.roles import Role, StaffMember
 from app.extensions import db
 from app.models import Kiosk, Office, Staff, StaffToken
 
+from .transactions import reading
+
 TOKEN_LIFETIME = timedelta(hours=12)  # one working day, evening period included
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -46,6 +48,7 @@ def issue_staff_token(username: str, password: str, *, now: datetime) -> IssuedT
 def staff_for_token(token: str | None, *, now: datetime) -> Staff:
     if not token:
         raise Unauthorized(N_("Sign in first: this needs a staff token."))
+    reading()  # a read: on SQLite, never the write lock (every staff request passes here)
     row = db.session.scalar(select(StaffToken).where(StaffToken.token_hash == _sha256(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.staff.active:
         raise Unauthorized(N_("Your sign-in has expired; please sign in again."))
@@ -65,14 +68,17 @@ def staff_member_for_token(token: str | None, *, now: datetime) -> StaffMember:
 def staff_member_by_id(staff_id: object) -> StaffMember | None:
     """A signed-in console user by id (Flask-Login's session), or None when gone or disabled."""
     try:
-        staff = db.session.get(Staff, int(staff_id))
+        staff_id = int(staff_id)
     except (TypeError, ValueError):
         return None
+    reading()  # every signed-in page view passes here: a read, never SQLite's write lock
+    staff = db.session.get(Staff, staff_id)
     return member(staff) if staff is not None and staff.active else None
 
 
 def sign_in(username: str, password: str) -> StaffMember:
     """Check a console sign-in; ``unauthorized`` with one message for any wrong part."""
+    reading()
     staff = db.session.scalar(select(Staff).where(Staff.username == username))
     valid = check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password)
     if staff is None or not valid or not staff.active:
@@ -84,6 +90,7 @@ def kiosk_for_office(key: str | None, office_id: int) -> Kiosk:
     """The kiosk presenting ``key``; it must belong to the office ``office_id``."""
     if not key:
         raise Unauthorized(N_("This kiosk is not registered: the X-Kiosk-Key header is missing."))
+    reading()
     kiosk = db.session.scalar(select(Kiosk).where(Kiosk.key_hash == _sha256(key)))
     if kiosk is None or not kiosk.active:
         raise Unauthorized(N_("This kiosk key is not valid."))
