@@ -76,7 +76,7 @@ def get_complaint(token: str):
 def office_complaints(code: str):
     staff = _staff()
     raw_status = request.args.get("status")
-    status = rules.parse_status(raw_status) if raw_status is not None else None  # an empty status= is refused
+    status = rules.parse_status(raw_status) if raw_status else None  # an empty status= filters nothing
     overdue = query_flag(request.args, "overdue")
     views = complaint_service.office_complaints(code, staff, now=now(), status=status, overdue=overdue)
     base = settings().public_base_url

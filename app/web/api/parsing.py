@@ -23,10 +23,11 @@ def parse_booking_request(payload: object) -> BookingRequest:
 
 
 def query_flag(args: Mapping[str, str], name: str) -> bool | None:
-    """A true/false filter in the query string, as the document states it: absent is None;
-    ``true`` or ``false``, nothing else (not ``1``, not an empty ``name=``)."""
+    """A true/false filter in the query string, as the document states it: absent or empty
+    (``name=``, as a form with the filter left blank sends it) is None; then ``true`` or
+    ``false``, nothing else (not ``1``)."""
     raw = args.get(name)
-    if raw is None:
+    if not raw:
         return None
     if raw not in ("true", "false"):
         raise InvalidField(name, N_("Write true or false."))

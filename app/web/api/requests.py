@@ -40,7 +40,7 @@ def list_requests(code: str):
     staff = _staff()
     overdue = query_flag(request.args, "overdue")
     status = request.args.get("status")
-    status = rules.read_status(status) if status is not None else None  # an empty status= is refused
+    status = rules.read_status(status) if status else None  # an empty status= filters nothing
     views = request_service.office_requests(code, staff, now=now(), overdue=overdue, status=status)
     base = settings().public_base_url
     response = jsonify([request_json(v, locale(), base) for v in views])
