@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
 from app.domain import admin_rules
@@ -23,14 +23,13 @@ from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
 from app.domain.roles import Role, StaffMember
 from app.services import admin as admin_service
-from app.services import admin_closures, admin_complaints, admin_staff, auth
+from app.services import admin_closures, admin_complaints, admin_staff
 from notifier.dates import thai_date
 
 from ..context import locale, login_rate, now
-from ..counter import ConsoleUser, SignInForm
+from ..counter import sign_in_page
 from ..errors import translate
 from ..formatting import register_filters
-from ..security import safe_next
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.record_once(lambda state: register_filters(state.app))
@@ -117,18 +116,7 @@ def _render(template: str, **context):
 @admin.route("/login", methods=["GET", "POST"])
 @login_rate
 def login():
-    form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            member = auth.sign_in(form.username.data.strip(), form.password.data)
-        except KhiwError as error:
-            flash(translate(error), "error")
-        else:
-            login_user(ConsoleUser(member))
-            return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
-    elif request.method == "POST":
-        flash(gettext("Enter your username and password."), "error")
-    return render_template("admin/login.html", form=form, locale=locale())
+    return sign_in_page("admin/login.html", "admin.home")
 
 
 @admin.post("/logout")

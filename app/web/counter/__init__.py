@@ -81,9 +81,10 @@ class TransferForm(FlaskForm):
     counter_id = StringField()
 
 
-@counter.route("/login", methods=["GET", "POST"])
-@login_rate
-def login():
+def sign_in_page(template: str, landing: str):
+    """The staff sign-in, one for the console and administration (Flask-Login's session):
+    check the form, sign in, and go back where a staff page sent the person (``next``, only
+    Khiw's own staff and administration pages) or to ``landing``; else show ``template``."""
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -92,10 +93,16 @@ def login():
             flash(translate(error), "error")
         else:
             login_user(ConsoleUser(member))
-            return redirect(_next_page() or url_for("counter.choose"))
+            return redirect(_next_page() or url_for(landing))
     elif request.method == "POST":
         flash(gettext("Enter your username and password."), "error")
-    return render_template("counter/login.html", form=form, locale=locale())
+    return render_template(template, form=form, locale=locale())
+
+
+@counter.route("/login", methods=["GET", "POST"])
+@login_rate
+def login():
+    return sign_in_page("counter/login.html", "counter.choose")
 
 
 def _next_page() -> str | None:
