@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import stat
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +21,7 @@ import pytest
 import requests
 
 from config import RATE_LIMITS
-from tests.support.http import HTTP_TIMEOUT, ServerNotReady, wait_until_serving
+from tests.support.http import HTTP_TIMEOUT, running_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -38,46 +35,17 @@ NATIONAL_ID = "3101700230704"
 ACCESS_FORMAT = '%(p)s %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def demo(tmp_path):
-    port = _free_port()
     env = {
-        **os.environ,
-        "KHIW_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "PORT": str(port),
         "WORKERS": "3",
         "ACCESS_LOG": str(tmp_path / "access.log"),
         "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_FORMAT}'",
-        "KHIW_DEMO_LOGINS": str(tmp_path / "logins.txt"),
+        # The demo's own limits and store, whatever this shell sets.
+        **{name: None for name in os.environ if name.startswith("RATELIMIT_")},
     }
-    for name in ("RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI", *(n for n in os.environ if n.startswith("RATELIMIT_"))):
-        env.pop(name, None)  # the demo's own defaults
-    log = (tmp_path / "demo.log").open("w")
-    process = subprocess.Popen(
-        ["bash", "scripts/demo"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until_serving(f"{base}/api/v1/offices", within=300, process=process)
-        except ServerNotReady as exc:
-            pytest.fail(f"scripts/demo did not serve the API: {exc}\n{(tmp_path / 'demo.log').read_text()[-3000:]}")
+    with running_demo(tmp_path, env) as base:
         yield base, tmp_path
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        log.close()
 
 
 def _book(base: str) -> str:

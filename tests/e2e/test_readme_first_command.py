@@ -6,59 +6,22 @@ SQLite file and talks to it over HTTP.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support.http import HTTP_TIMEOUT, ServerNotReady, wait_until_serving
+from tests.support.http import HTTP_TIMEOUT, running_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def demo(tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "KHIW_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "PORT": str(port),
-        "KHIW_DEMO_LOGINS": str(tmp_path / "logins.txt"),
-    }
-    log = (tmp_path / "demo.log").open("w")
-    process = subprocess.Popen(
-        ["bash", "scripts/demo"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            # Bootstrap, migrations and seeding come first; gunicorn's first answer can be slow.
-            wait_until_serving(f"{base}/api/v1/offices", within=300, process=process)
-        except ServerNotReady as exc:
-            log_text = (tmp_path / "demo.log").read_text()[-3000:]
-            pytest.fail(f"scripts/demo did not serve the API: {exc}\n{log_text}")
+    with running_demo(tmp_path, {}) as base:
         yield base, tmp_path
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)  # gunicorn's graceful stop, on a possibly busy machine
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        log.close()
 
 
 def _get(url: str, **kwargs) -> requests.Response:

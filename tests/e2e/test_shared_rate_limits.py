@@ -13,7 +13,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -21,17 +20,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.http import HTTP_TIMEOUT, ServerNotReady, wait_until_serving
+from tests.support.http import HTTP_TIMEOUT, ServerNotReady, free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 LIMIT = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +35,7 @@ def redis_url(tmp_path_factory):
         pytest.skip("redis-server is not installed (scripts/bootstrap --dev installs it)")
     import redis
 
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
@@ -67,7 +60,7 @@ def redis_url(tmp_path_factory):
 
 
 def _serve(database_url: str, storage_uri: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -27,6 +26,7 @@ import requests
 
 from app.domain.calendar import BANGKOK
 from tests.factories import make_office, valid_national_id, web_booking
+from tests.support.http import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -40,12 +40,6 @@ TIMEOUT = (5, 30)  # connect, read (seconds)
 READY_DEADLINE = 120  # seconds for a server to answer its first request
 SLOTS = [f"{h:02d}:{m:02d}" for h in range(9, 13) for m in (0, 30)]  # 09:00 … 12:30, 8 windows
 GUNICORN_FLAGS = ["--worker-class", "gthread", "--workers", "2", "--threads", "8", "--log-level", "warning"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _tail(path: Path, chars: int = 3000) -> str:
@@ -82,7 +76,7 @@ class _Server:
     """One gunicorn instance in its own process group, logging to a file."""
 
     def __init__(self, name: str, url: str, log_path: Path) -> None:
-        port = _free_port()
+        port = free_port(HOST)
         self.name = name
         self.base = f"http://{HOST}:{port}"
         self.log_path = log_path

@@ -9,12 +9,20 @@ process has exited. Later calls use HTTP_TIMEOUT: generous, but never forever.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
 import subprocess
 import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import requests
 
-__all__ = ["HTTP_TIMEOUT", "ServerNotReady", "wait_until_serving"]
+__all__ = ["HTTP_TIMEOUT", "ServerNotReady", "free_port", "running_demo", "wait_until_serving"]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 #: (connect, read) seconds for one call to a server on this machine once it is up.
 HTTP_TIMEOUT = (10.0, 60.0)
@@ -52,3 +60,50 @@ def wait_until_serving(
                 return
             last = f"HTTP {response.status_code}"
         time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on *host* that is free right now (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_demo(workdir: Path, env: Mapping[str, str | None]) -> Iterator[str]:
+    """Run ``scripts/demo`` exactly as the README's first command does (bootstrap, migrations,
+    seed-demo, gunicorn and the scheduler) on a fresh SQLite file in *workdir*, with *env* on
+    top of this process's environment (a ``None`` value removes the variable); yield its base
+    URL once the API answers, then stop it as Ctrl-C would. Its output: ``workdir/demo.log``."""
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "KHIW_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}",
+        "KHIW_DEMO_LOGINS": str(workdir / "logins.txt"),
+        **env,
+        "PORT": str(port),
+    }
+    full_env = {name: value for name, value in full_env.items() if value is not None}
+    log_path = workdir / "demo.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            ["bash", "scripts/demo"], cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            try:
+                # Bootstrap, migrations and seeding come first; gunicorn's first answer can be slow.
+                wait_until_serving(f"{base}/api/v1/offices", within=300, process=process)
+            except ServerNotReady as exc:
+                tail = log_path.read_text()[-3000:]
+                raise ServerNotReady(f"scripts/demo did not serve the API: {exc}\n{tail}") from None
+            yield base
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)  # gunicorn's graceful stop, on a possibly busy machine
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)

@@ -25,7 +25,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ from typing import Self
 
 import psycopg
 from psycopg import sql
+
+from tests.support.http import free_port
 
 __all__ = ["PostgresUnavailable", "ThrowawayPostgres", "find_pg_bindir"]
 
@@ -114,13 +115,6 @@ def find_pg_bindir(preferred_major: int = 15) -> Path | None:
 # --------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    """Ask the kernel for a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
@@ -323,7 +317,7 @@ class ThrowawayPostgres:
         # chose is tried once.
         attempts = 1 if self._requested_port is not None else 3
         for attempt in range(1, attempts + 1):
-            self.port = self._requested_port if self._requested_port is not None else _free_port()
+            self.port = self._requested_port if self._requested_port is not None else free_port()
             failure = self._pg_ctl_start(runner)
             if failure is None:
                 break

@@ -11,7 +11,6 @@ import email
 import email.policy
 import itertools
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,14 +18,10 @@ from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 
+from tests.support.http import free_port
+
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-twilio-auth-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SmtpInbox:
@@ -46,7 +41,7 @@ class SmtpInbox:
                     inbox.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 return "250 OK"
 
-        self.port = _free_port()
+        self.port = free_port()
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
 
     def start(self) -> SmtpInbox:
