@@ -18,7 +18,9 @@ from .sms import shortest_fit
 COMPLAINT_RECEIVED = "complaint_received"
 COMPLAINT_REPLY = "complaint_reply"
 COMPLAINT_SUMMARY = "complaint_summary"
-COMPLAINT_KINDS = frozenset({COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY})
+#: Once resolved: one question about the handling (PMQA 3.4), answered on the tracking page.
+COMPLAINT_FEEDBACK = "complaint_feedback"
+COMPLAINT_KINDS = frozenset({COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY, COMPLAINT_FEEDBACK})
 
 _STATUS = {
     "received": ("รับเรื่องแล้ว", "Received"),
@@ -103,6 +105,15 @@ def _sms(f: ComplaintFacts, links_allowed: bool) -> str:
                 f"Khiw: complaint {f.reference} received.",
             ]
         )
+    elif f.kind == COMPLAINT_FEEDBACK:
+        variants = (
+            [f"{f.office}: เรื่องร้องเรียน {f.reference} แก้ไขแล้ว ท่านพอใจกับการดำเนินการหรือไม่ ตอบได้ที่หน้าติดตามเรื่อง",
+             f"เรื่อง {f.reference} แก้ไขแล้ว ท่านพอใจการดำเนินการหรือไม่ ตอบที่หน้าติดตามเรื่อง"]
+            if f.th
+            else [f"Khiw: complaint {f.reference} is resolved. Were you satisfied with how it was handled? "
+                  "Answer on its tracking page.",
+                  f"Khiw: complaint {f.reference} resolved. Satisfied? Answer on the tracking page."]
+        )  # fmt: skip
     else:
         where = "" if link else (" ดูคำตอบในอีเมลหรือหน้าติดตามเรื่อง" if f.th else " See the e-mail or the tracking page.")
         variants = (
@@ -139,6 +150,21 @@ def _email(f: ComplaintFacts) -> tuple[str, list[str], tuple[str, str] | None]:
             else f"The office received your complaint and will answer by {f.when(f.due)}."
         )
         return subject, [body, details], track
+    if f.kind == COMPLAINT_FEEDBACK:
+        subject = (
+            f"ท่านพอใจกับการดำเนินการเรื่องร้องเรียน {f.reference} หรือไม่ — {f.office}"
+            if f.th
+            else f"Were you satisfied with how complaint {f.reference} was handled? — {f.office}"
+        )
+        ask = (
+            "เรื่องร้องเรียนของท่านแก้ไขแล้ว สำนักงานขอเรียนถามหนึ่งข้อ: ท่านพอใจกับการดำเนินการหรือไม่ "
+            "(ตอบได้ที่หน้าติดตามเรื่อง จะเขียนความเห็นเพิ่มเติมด้วยก็ได้)"
+            if f.th
+            else "Your complaint is resolved. The office asks one question: were you satisfied with how it was "
+            "handled? (Answer on its tracking page; a comment is welcome.)"
+        )
+        answer = (("ตอบคำถาม" if f.th else "Answer the question"), f.status_url) if f.status_url else None
+        return subject, [ask, details], answer
     if f.kind == COMPLAINT_REPLY:
         subject = (
             f"คำตอบเรื่องร้องเรียน {f.reference} — {f.office}"

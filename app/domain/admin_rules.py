@@ -761,11 +761,16 @@ class TopicFields:
     name_th: str
     name_en: str
     active: bool
+    #: Read only by the head, admins and the person responsible (issue 19: personal safety).
+    confidential: bool = False
 
 
 def read_topic(form: Mapping[str, str]) -> TopicFields:
-    """A topic's names (Thai, English) and whether the complaint form offers it."""
-    return TopicFields(_name(form, "name_th"), _name(form, "name_en"), _checked(form, "active"))
+    """A topic's names (Thai, English), whether the complaint form offers it, and whether its
+    complaints are confidential."""
+    return TopicFields(
+        _name(form, "name_th"), _name(form, "name_en"), _checked(form, "active"), _checked(form, "confidential")
+    )
 
 
 def read_new_topic(form: Mapping[str, str]) -> tuple[str, TopicFields]:
@@ -776,7 +781,7 @@ def read_new_topic(form: Mapping[str, str]) -> tuple[str, TopicFields]:
             N_("A topic code is 1–%(max)s lowercase letters, digits, hyphens or underscores, e.g. parking."),
             max=TOPIC_CODE_MAX,
         )
-    return code, TopicFields(_name(form, "name_th"), _name(form, "name_en"), True)
+    return code, TopicFields(_name(form, "name_th"), _name(form, "name_en"), True, _checked(form, "confidential"))
 
 
 def refuse_no_active_topic(active_after: int) -> None:

@@ -25,6 +25,7 @@ from .booking import parse_email, parse_name
 from .calendar import BANGKOK
 from .errors import N_, InvalidField, InvalidRequest, InvalidState, NotFound
 from .identity import parse_thai_mobile
+from .outgoing import check_message_length
 from .text import showable, tidy
 from .working_days import DayKind, add_days
 
@@ -35,6 +36,43 @@ class ComplaintStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+
+class ComplaintChannel(StrEnum):
+    """How a complaint reached the office (GECC 9.1, PMQA 3.4: every channel is recorded)."""
+
+    WEB = "web"  # the public form, its QR code, or the API
+    PHONE = "phone"
+    LETTER = "letter"
+    WALK_IN = "walk_in"
+    HOTLINE_1111 = "hotline_1111"  # the government's 1111 hotline, passed on to the office
+    SURVEY = "survey"  # a dissatisfied survey answer turned into a complaint
+
+
+#: The channels staff record a complaint from (the others are filed by the system).
+STAFF_INTAKE_CHANNELS = (
+    ComplaintChannel.PHONE, ComplaintChannel.LETTER, ComplaintChannel.WALK_IN, ComplaintChannel.HOTLINE_1111,
+)  # fmt: skip
+
+CHANNEL_LABELS: dict[ComplaintChannel, str] = {
+    ComplaintChannel.WEB: N_("Online form"),
+    ComplaintChannel.PHONE: N_("Telephone"),
+    ComplaintChannel.LETTER: N_("Letter"),
+    ComplaintChannel.WALK_IN: N_("In person at the office"),
+    ComplaintChannel.HOTLINE_1111: N_("1111 hotline"),
+    ComplaintChannel.SURVEY: N_("Satisfaction survey"),
+}
+
+
+def parse_intake_channel(raw: object, field: str = "channel") -> ComplaintChannel:
+    """The channel a staff member records a complaint from: phone, letter, walk_in or hotline_1111."""
+    try:
+        channel = ComplaintChannel(raw)
+    except (ValueError, TypeError):
+        channel = None
+    if channel not in STAFF_INTAKE_CHANNELS:
+        raise InvalidField(field, N_("Channel must be one of: phone, letter, walk_in, hotline_1111."))
+    return channel
 
 
 class Priority(StrEnum):
@@ -73,7 +111,7 @@ _ALLOWED: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     ),
     ComplaintStatus.IN_PROGRESS: frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}),
     ComplaintStatus.RESOLVED: frozenset({ComplaintStatus.CLOSED, ComplaintStatus.IN_PROGRESS}),
-    ComplaintStatus.CLOSED: frozenset(),
+    ComplaintStatus.CLOSED: frozenset({ComplaintStatus.IN_PROGRESS}),  # the head reopens (below)
 }
 
 
@@ -92,9 +130,92 @@ def check_move(current: ComplaintStatus, target: ComplaintStatus) -> None:
 
 
 def check_open_for_changes(current: ComplaintStatus) -> None:
-    """A closed complaint is filed: nothing about it changes any more."""
+    """A closed complaint is filed: nothing about it changes, unless the head reopens it."""
     if current is ComplaintStatus.CLOSED:
         raise InvalidState(N_("This complaint is closed; it can no longer be changed."))
+
+
+# --- who moves a complaint, who reads it ------------------------------------------------------
+
+
+def check_move_by(role: str, current: ComplaintStatus, target: ComplaintStatus) -> None:
+    """Issue 21: only the head (or an admin) closes a complaint, or reopens a closed one; a
+    clerk may propose "resolved" (the head then closes it). So nobody closes a complaint about
+    themselves and buries it."""
+    head = role in ("head", "admin")
+    if target is ComplaintStatus.CLOSED and not head:
+        raise InvalidState(
+            N_("Only the office head closes a complaint. Mark it “resolved”; the head will close it.")
+        )
+    if current is ComplaintStatus.CLOSED and not head:
+        raise InvalidState(N_("This complaint is closed; only the office head can reopen it."))
+    check_move(current, target)
+
+
+def reopen_deadline(
+    closed_at: datetime, priority: Priority | str, sla: SlaDays, closed: Collection[date] | Callable[[date], bool] = ()
+) -> datetime:
+    """A closed complaint can be reopened within its service level period after closing
+    (the priority's working days, counted as for the due time)."""
+    return due_at(closed_at, priority, sla, closed)
+
+
+def check_reopen(closed_at: datetime | None, deadline: datetime | None, now: datetime) -> None:
+    if closed_at is not None and deadline is not None and now > deadline:
+        raise InvalidState(
+            N_("This complaint was closed too long ago to reopen (the service level period has passed)."),
+        )
+
+
+def may_read(role: str, staff_id: int, assignee_id: int | None, confidential: bool) -> bool:
+    """A confidential topic's complaint (by default staff conduct and corruption) is read only by
+    the office head, admins and the person the head assigned; any other of the office's."""
+    return not confidential or role in ("head", "admin") or (assignee_id is not None and assignee_id == staff_id)
+
+
+def may_read_notes(role: str, staff_id: int, assignee_id: int | None) -> bool:
+    """Internal notes are read only by the head, admins and the assignee."""
+    return role in ("head", "admin") or (assignee_id is not None and assignee_id == staff_id)
+
+
+# --- the history, written for people ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of a complaint's history as a person reads it: a message with its values."""
+
+    message: str
+    values: Mapping[str, str]
+
+
+def history_line(action: str, actor_name: str | None, detail: str | None, *, citizen: bool) -> HistoryLine:
+    """"เจ้าหน้าที่ สมชาย ตอบผู้ร้อง", "สถานะ: แก้ไขแล้ว": the caller translates the message and
+    the status/priority/channel words it names (``status_label`` etc. in ``values``)."""
+    who = actor_name or ""
+    if action == "received":
+        return HistoryLine(
+            N_("Received from the complainant") if citizen else N_("Recorded by %(who)s"), {"who": who}
+        )
+    if action == "reply":
+        return HistoryLine(N_("Staff member %(who)s replied to the complainant"), {"who": who})
+    if action == "note":
+        return HistoryLine(N_("Staff member %(who)s wrote an internal note"), {"who": who})
+    if action == "status":
+        return HistoryLine(N_("Status: %(status)s"), {"status": detail or ""})
+    if action == "priority":
+        return HistoryLine(N_("Urgency: %(priority)s"), {"priority": detail or ""})
+    if action == "assignee":
+        if not detail:
+            return HistoryLine(N_("No one is responsible any more"), {})
+        return HistoryLine(N_("%(who)s made %(assignee)s responsible"), {"who": who, "assignee": detail})
+    if action == "from_survey":
+        return HistoryLine(N_("Made from a satisfaction survey answer by %(who)s"), {"who": who})
+    if action == "reopened":
+        return HistoryLine(N_("%(who)s reopened the complaint: %(reason)s"), {"who": who, "reason": detail or ""})
+    if action == "feedback":
+        return HistoryLine(N_("The complainant answered the question about the handling"), {})
+    return HistoryLine(N_("%(action)s by %(who)s"), {"action": action, "who": who})
 
 
 # --- the service level ------------------------------------------------------------------
@@ -154,6 +275,11 @@ class Figures:
         }
 
 
+def share_pct(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in % to one decimal; None when there is nothing to share."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 def figures(complaints: Iterable[tuple[datetime, datetime | None, datetime]]) -> Figures:
     """Report figures of complaints given as (received_at, resolved_at or None, due_at).
 
@@ -184,6 +310,7 @@ class Topic:
     code: str
     name_th: str
     name_en: str
+    confidential: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th
@@ -192,9 +319,9 @@ class Topic:
 #: The topics an office offers until it sets its own.
 DEFAULT_TOPICS: tuple[Topic, ...] = (
     Topic("service_delay", "ความล่าช้าในการให้บริการ", "Service delay"),
-    Topic("staff_conduct", "พฤติกรรมการให้บริการของเจ้าหน้าที่", "Staff conduct"),
+    Topic("staff_conduct", "พฤติกรรมการให้บริการของเจ้าหน้าที่", "Staff conduct", confidential=True),
     Topic("facilities", "สถานที่และสิ่งอำนวยความสะดวก", "Facilities"),
-    Topic("corruption", "การทุจริตหรือประพฤติมิชอบ", "Corruption or misconduct"),
+    Topic("corruption", "การทุจริตหรือประพฤติมิชอบ", "Corruption or misconduct", confidential=True),
     Topic("other", "เรื่องอื่น ๆ", "Other"),
 )
 
@@ -244,6 +371,7 @@ class ComplaintSubmission:
     phone: str | None = None  # E.164
     email: str | None = None
     booking_token: str | None = None
+    channel: ComplaintChannel = ComplaintChannel.WEB
 
     @property
     def has_contact(self) -> bool:
@@ -280,6 +408,51 @@ def read_complaint(payload: object) -> ComplaintSubmission:
     return ComplaintSubmission(office, topic, text, name, phone, email, token)
 
 
+def read_staff_complaint(payload: object, office: str) -> ComplaintSubmission:
+    """A complaint a staff member records for the office from a call, a letter, a visit or the
+    1111 hotline: the same fields as the public form, with its ``channel``."""
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    channel = parse_intake_channel(payload.get("channel"))
+    submission = read_complaint({**payload, "office": office})
+    return ComplaintSubmission(
+        office, submission.topic, submission.text, submission.name, submission.phone, submission.email,
+        submission.booking_token, channel,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HandlingAnswer:
+    """The complainant's one answer once the complaint is resolved: satisfied or not, and why."""
+
+    satisfied: bool
+    comment: str | None = None
+
+
+HANDLING_COMMENT_MAX = 1000
+
+
+def read_handling_answer(payload: object) -> HandlingAnswer:
+    if not isinstance(payload, Mapping):
+        raise InvalidRequest(N_("The request body must be a JSON object."))
+    raw = payload.get("satisfied")
+    if raw in ("yes", "true"):
+        raw = True
+    elif raw in ("no", "false"):
+        raw = False
+    if not isinstance(raw, bool):
+        raise InvalidField("satisfied", N_("Say whether you are satisfied with how the complaint was handled."))
+    comment = payload.get("comment")
+    if comment in (None, "") or (isinstance(comment, str) and not comment.strip()):
+        return HandlingAnswer(raw)
+    return HandlingAnswer(raw, parse_text(comment, "comment", maximum=HANDLING_COMMENT_MAX, missing=""))
+
+
+def may_answer_handling(status: ComplaintStatus, answered: bool) -> bool:
+    """The question is open once the complaint is resolved (or closed), and answered once."""
+    return status in FINISHED and not answered
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str
@@ -313,6 +486,8 @@ def read_reply(payload: object) -> Reply:
     internal = payload.get("internal", False)
     if not isinstance(internal, bool):
         raise InvalidField("internal", N_("internal must be true or false."))
+    if not internal:  # it goes to the complainant by SMS or e-mail (issue 21: a few SMS at most)
+        check_message_length(text, "text")
     return Reply(text, None if status in (None, "") else parse_status(status), internal)
 
 

@@ -20,7 +20,7 @@ from .office import (
 )
 from .quota import DailyQuota, SlotQuota
 from .ratelimit import RateLimitCounter
-from .request import DelayNotice, RequestEvent, ServiceRequest
+from .request import DelayNotice, LetterCounter, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
@@ -43,6 +43,7 @@ __all__ = [
     "DelayNotice",
     "ExtraPeriod",
     "Kiosk",
+    "LetterCounter",
     "Office",
     "OfficeComplaintSettings",
     "OfficeNotificationSettings",

@@ -22,9 +22,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import true as sa_true
 
-from app.domain.complaints import SLA_DAYS_MAX, ComplaintStatus, Priority
+from app.domain.complaints import SLA_DAYS_MAX, ComplaintChannel, ComplaintStatus, Priority
 from app.extensions import db
 
 from .types import UTCDateTime, sql_in_list, utcnow
@@ -46,6 +47,8 @@ class ComplaintTopic(db.Model):
     name_en: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # A confidential topic's complaints are read only by the head, admins and the assignee.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class OfficeComplaintSettings(db.Model):
@@ -72,6 +75,7 @@ class Complaint(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {_STATUSES_SQL}", name="status_known"),
         CheckConstraint(f"priority IN {_PRIORITIES_SQL}", name="priority_known"),
+        CheckConstraint(f"channel IN {sql_in_list(ComplaintChannel)}", name="channel_known"),
         Index("ix_complaints_office_status", "office_id", "status"),
         Index("ix_complaints_office_received", "office_id", "received_at"),
     )
@@ -96,6 +100,13 @@ class Complaint(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How it reached the office: the public form or API (web), or recorded by staff.
+    channel: Mapped[str] = mapped_column(String(16), default=ComplaintChannel.WEB.value, server_default="web")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The complainant's one answer about the handling, asked once it is resolved (PMQA 3.4).
+    handling_satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    handling_comment: Mapped[str | None] = mapped_column(Text)
+    handling_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

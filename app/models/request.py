@@ -44,6 +44,12 @@ class ServiceRequest(db.Model):
     day_kind: Mapped[str] = mapped_column(String(10))
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24))
+    # Where a letter can be mailed (optional; personal data like the name).
+    postal_address: Mapped[str | None] = mapped_column(Text)
+    # Waiting for the applicant stops the clock: the day it stopped, and the days paused so far
+    # (in the request's day kind), by which the due date has moved.
+    paused_on: Mapped[date | None] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     finished_on: Mapped[date | None] = mapped_column(Date)  # the office's local date it was finished
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,6 +69,16 @@ class RequestEvent(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
 
 
+class LetterCounter(db.Model):
+    """The office's running letter number per calendar year (ที่ ลพ 0318/๑๒๓), taken atomically."""
+
+    __tablename__ = "letter_counters"
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class DelayNotice(db.Model):
     """A Section 10 delay notice: the reason, when it was sent, how (sms, email), by whom."""
 
@@ -76,3 +92,6 @@ class DelayNotice(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     channels: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "sms,email"
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # The letter's running number in the office's register of that year.
+    letter_year: Mapped[int | None] = mapped_column(Integer)
+    letter_number: Mapped[int | None] = mapped_column(Integer)

@@ -38,6 +38,7 @@ class TopicRow:
     name_en: str
     active: bool
     complaints: int  # how many complaints are filed under it
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def complaint_settings(code: str, staff: StaffMember) -> ComplaintSettingsPage:
         .order_by(ComplaintTopic.position, ComplaintTopic.id)
     ).all()
     if rows:
-        topics = [TopicRow(t.code, t.name_th, t.name_en, t.active, counts.get(t.id, 0)) for t in rows]
+        topics = [TopicRow(t.code, t.name_th, t.name_en, t.active, counts.get(t.id, 0), t.confidential) for t in rows]
     else:
-        topics = [TopicRow(t.code, t.name_th, t.name_en, True, 0) for t in DEFAULT_TOPICS]
+        topics = [TopicRow(t.code, t.name_th, t.name_en, True, 0, t.confidential) for t in DEFAULT_TOPICS]
     settings = db.session.get(OfficeComplaintSettings, office.id)
     sla = (
         SlaDays(settings.sla_urgent_days, settings.sla_high_days, settings.sla_normal_days) if settings else DEFAULT_SLA
@@ -100,17 +101,18 @@ def add_topic(code: str, staff: StaffMember, topic_code: str, fields: TopicField
         db.session.add(
             ComplaintTopic(
                 office_id=office.id, code=topic_code, name_th=fields.name_th, name_en=fields.name_en,
-                position=position, active=True,
+                position=position, active=True, confidential=fields.confidential,
             )
         )  # fmt: skip
         audit.record(
             staff, office.id, "complaint_topic", topic_code, "create", now=now,
-            after={"name_th": fields.name_th, "name_en": fields.name_en, "active": True},
+            after={"name_th": fields.name_th, "name_en": fields.name_en, "active": True,
+                   "confidential": fields.confidential},
         )  # fmt: skip
 
 
 def save_topic(code: str, staff: StaffMember, topic_code: str, fields: TopicFields, *, now: datetime) -> None:
-    """Rename a topic, or offer it or not on the complaint form."""
+    """Rename a topic, offer it or not on the complaint form, make its complaints confidential."""
     with writing() as connection:
         office = office_for(code, staff)
         topics = _own_topics(connection, office.id)
@@ -118,12 +120,15 @@ def save_topic(code: str, staff: StaffMember, topic_code: str, fields: TopicFiel
         if row is None:
             raise NotFound(N_("This office has no complaint topic %(code)s."), code=topic_code[:40])
         refuse_no_active_topic(sum(1 for t in topics if t.active and t is not row) + fields.active)
-        before = {"name_th": row.name_th, "name_en": row.name_en, "active": row.active}
-        after = {"name_th": fields.name_th, "name_en": fields.name_en, "active": fields.active}
+        before = {"name_th": row.name_th, "name_en": row.name_en, "active": row.active,
+                  "confidential": row.confidential}
+        after = {"name_th": fields.name_th, "name_en": fields.name_en, "active": fields.active,
+                 "confidential": fields.confidential}  # fmt: skip
         changed = [n for n in after if after[n] != before[n]]
         if not changed:
             return
         row.name_th, row.name_en, row.active = fields.name_th, fields.name_en, fields.active
+        row.confidential = fields.confidential
         audit.record(
             staff, office.id, "complaint_topic", topic_code, "update", now=now,
             before={n: before[n] for n in changed}, after={n: after[n] for n in changed},

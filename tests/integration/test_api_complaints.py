@@ -223,6 +223,7 @@ def test_a_public_reply_reaches_the_complainant_through_the_outbox_and_an_intern
     assert [(m.kind, m.channel, m.recipient) for m in messages] == [
         ("complaint_received", "email", "somchai@example.org"),
         ("complaint_reply", "email", "somchai@example.org"),
+        ("complaint_feedback", "email", "somchai@example.org"),  # resolved: the handling question
     ]
     assert messages[1].facts["reply"] == "ขออภัย เราได้เพิ่มเจ้าหน้าที่ช่วงเช้าแล้ว" and messages[1].booking_id is None
 
@@ -237,7 +238,8 @@ def test_a_move_the_status_does_not_allow_is_invalid_state_and_a_closed_complain
     filed = file(client, desk["office"], phone="0812345678")
     url = f"/api/v1/complaints/{filed['token']}/replies"
 
-    closed = client.post(url, json={"text": "ปิดเรื่อง", "status": "closed"}, headers=desk["clerk"])
+    by_clerk = client.post(url, json={"text": "ปิดเรื่อง", "status": "closed"}, headers=desk["clerk"])
+    closed = client.post(url, json={"text": "ปิดเรื่อง", "status": "closed"}, headers=desk["head"])
     again = client.post(
         url,
         json={"text": "เพิ่มเติม"},
@@ -248,6 +250,7 @@ def test_a_move_the_status_does_not_allow_is_invalid_state_and_a_closed_complain
     backwards = client.post(f"/api/v1/complaints/{other['token']}/replies", json={"text": "x", "status": "received"},
                             headers=desk["clerk"])  # fmt: skip
 
+    assert (by_clerk.status_code, by_clerk.json["error"]["code"]) == (409, "invalid_state")  # only the head closes
     assert closed.status_code == 201 and closed.json["status"] == "closed"
     assert (again.status_code, again.json["error"]["code"]) == (409, "invalid_state")
     assert reprioritise.status_code == 409

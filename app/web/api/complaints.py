@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from app.domain import complaints as rules
+from app.domain.errors import N_
 from app.links import complaint_status_url
 from app.services import complaints as complaint_service
 from app.services.complaints import ComplaintView, ReplyView
@@ -38,6 +39,8 @@ def complaint_json(view: ComplaintView, lang: str, base_url: str, *, staff_view:
         "resolved_at": local_iso(view.resolved_at),
         "replies": [reply_json(r, staff_view=staff_view) for r in view.replies],
         "status_url": complaint_status_url(base_url, view.token),
+        "channel": view.channel.value,
+        "handling_question_open": view.handling_question_open,
     }
     if staff_view:
         body.update(
@@ -45,6 +48,9 @@ def complaint_json(view: ComplaintView, lang: str, base_url: str, *, staff_view:
             assignee=view.assignee,
             assignee_name=view.assignee_name,
             sla_breached=view.sla_breached,
+            confidential=view.confidential,
+            closed_at=local_iso(view.closed_at),
+            handling={"satisfied": view.handling_satisfied, "comment": view.handling_comment},
         )
     return body
 
@@ -83,6 +89,34 @@ def office_complaints(code: str):
     response = jsonify([complaint_json(v, locale(), base, staff_view=True) for v in views])
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@api.post("/offices/<code>/complaints")
+def record_complaint(code: str):
+    """Staff record a complaint received by phone, letter, in person or the 1111 hotline."""
+    staff = _staff()
+    submission = rules.read_staff_complaint(json_body(), code)
+    view = complaint_service.record_complaint(submission, staff, now=now(), locale=locale())
+    return _respond(view, 201, staff_view=True)
+
+
+@api.post("/complaints/<token>/reopen")
+def reopen_complaint(token: str):
+    staff = _staff()
+    body = json_body()
+    reason = rules.parse_text(
+        body.get("reason") if isinstance(body, dict) else None, "reason", maximum=500,
+        missing=N_("Say why the complaint is reopened."),
+    )  # fmt: skip
+    return _respond(complaint_service.reopen_complaint(token, staff, reason, now=now()), staff_view=True)
+
+
+@api.post("/complaints/<token>/handling")
+@lookup_rate
+def answer_handling(token: str):
+    """The complainant's one answer about the handling, once the complaint is resolved."""
+    answer = rules.read_handling_answer(json_body())
+    return _respond(complaint_service.answer_handling(token, answer, now=now()), 201, staff_view=False)
 
 
 @api.patch("/complaints/<token>")

@@ -73,7 +73,7 @@ def complaint_form(office_code: str):
 
 @citizen.get("/c/<token>")
 @lookup_rate
-def complaint_status(token: str):
+def complaint_status(token: str, handling_error: str | None = None):
     view = complaint_service.complaint_for_citizen(token, now=now())
     page = render_template(
         "citizen/complaint_status.html",
@@ -84,9 +84,23 @@ def complaint_status(token: str):
         steps=list(ComplaintStatus),
         tracking_url=complaint_status_url(settings().public_base_url, view.token),
         just_filed=request.args.get("new") == "1",
+        handling_error=handling_error,
         locale=locale(),
     )
-    return page, 200, {"Cache-Control": "no-store"}
+    return page, 400 if handling_error else 200, {"Cache-Control": "no-store"}
+
+
+@citizen.post("/c/<token>/handling")
+@lookup_rate
+def complaint_handling(token: str):
+    """The complainant's one answer about the handling (PMQA 3.4), once the complaint is resolved."""
+    try:
+        complaint_service.answer_handling(token, rules.read_handling_answer(request.form), now=now())
+    except KhiwError as error:
+        if error.code == "not_found":
+            raise
+        return complaint_status(token, handling_error=translate(error))
+    return redirect(url_for("citizen.complaint_status", token=token), code=303)
 
 
 @citizen.get("/complaints/<office_code>/qr")

@@ -13,8 +13,18 @@ from flask_login import current_user, login_required
 
 from app.domain import complaints as rules
 from app.domain import survey as survey_rules
-from app.domain.complaints import PRIORITY_LABELS, STATUS_LABELS, ComplaintStatus, Priority, can_move
-from app.domain.errors import KhiwError
+from app.domain.complaints import (
+    CHANNEL_LABELS,
+    PRIORITY_LABELS,
+    STAFF_INTAKE_CHANNELS,
+    STATUS_LABELS,
+    ComplaintStatus,
+    HistoryLine,
+    Priority,
+    can_move,
+)
+from app.domain.errors import N_, KhiwError
+from app.domain.outgoing import MESSAGE_TEXT_MAX
 from app.domain.roles import Role, StaffMember
 from app.extensions import csrf
 from app.services import complaints as complaint_service
@@ -26,6 +36,19 @@ from ..formatting import register_filters
 
 complaints = Blueprint("complaints", __name__, url_prefix="/staff/complaints")
 complaints.record_once(lambda state: register_filters(state.app))
+
+
+@complaints.app_template_filter("history_text")
+def history_text(line: HistoryLine | None) -> str:
+    """A history line as a sentence in the page's language: "เจ้าหน้าที่ สมชาย ตอบผู้ร้อง"."""
+    if line is None:
+        return ""
+    values = dict(line.values)
+    if values.get("status") in ComplaintStatus.__members__.values():
+        values["status"] = gettext(STATUS_LABELS[ComplaintStatus(values["status"])])
+    if values.get("priority") in Priority.__members__.values():
+        values["priority"] = gettext(PRIORITY_LABELS[Priority(values["priority"])])
+    return gettext(line.message, **values)
 
 
 @complaints.before_request
@@ -59,6 +82,9 @@ def _page_values() -> dict:
     return {
         "status_labels": STATUS_LABELS,
         "priority_labels": PRIORITY_LABELS,
+        "channel_labels": CHANNEL_LABELS,
+        "message_max": MESSAGE_TEXT_MAX,
+        "current_time": now(),
         "statuses": list(ComplaintStatus),
         "priorities": list(Priority),
         "is_head": staff().role in (Role.HEAD, Role.ADMIN),
@@ -88,7 +114,9 @@ def complaint_detail(token: str):
     team = (
         complaint_service.assignable_staff(view.office.code, staff()) if staff().role in (Role.HEAD, Role.ADMIN) else []
     )
-    moves = [s for s in ComplaintStatus if can_move(view.status, s)]
+    head = staff().role in (Role.HEAD, Role.ADMIN)
+    # Only the head closes (a clerk proposes "resolved"); reopening a closed one has its own form.
+    moves = [s for s in ComplaintStatus if can_move(view.status, s) and (head or s is not ComplaintStatus.CLOSED)]
     page = render_template(
         "complaints/detail.html", complaint=view, office=view.office, team=team, moves=moves, **_page_values()
     )
@@ -137,6 +165,52 @@ def reply(token: str):
     else:
         flash(gettext("Internal note saved.") if payload["internal"] else gettext("Reply sent."), "info")
     return _back(token)
+
+
+@complaints.post("/<token>/reopen")
+@login_required
+def reopen(token: str):
+    try:
+        reason = rules.parse_text(request.form.get("reason"), "reason", maximum=500,
+                                  missing=N_("Say why the complaint is reopened."))
+        complaint_service.reopen_complaint(token, staff(), reason, now=now())
+    except KhiwError as error:
+        if error.code in ("not_found", "forbidden"):
+            raise
+        flash(translate(error), "error")
+    else:
+        flash(gettext("The complaint is reopened."), "info")
+    return _back(token)
+
+
+_INTAKE_FIELDS = ("channel", "topic", "text", "name", "phone", "email")
+
+
+@complaints.route("/new", methods=["GET", "POST"])
+@login_required
+def record():
+    """Staff record a complaint received by phone, letter, in person or the 1111 hotline."""
+    code = _office_code()
+    _, topics = complaint_service.office_topics(code)
+    values = {name: request.form.get(name, "") for name in _INTAKE_FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            submission = rules.read_staff_complaint(values, code)
+            view = complaint_service.record_complaint(submission, staff(), now=now(), locale=locale())
+        except KhiwError as error:
+            if error.code in ("forbidden",) or (error.code == "not_found" and not error.field):
+                raise
+            errors[error.field or "text"] = translate(error)
+        else:
+            flash(gettext("Complaint %(reference)s is recorded.", reference=view.reference), "info")
+            return _back(view.token)
+    page = render_template(
+        "complaints/new.html", office=catalogue().by_code[code], topics=topics, values=values, errors=errors,
+        intake_channels=STAFF_INTAKE_CHANNELS, offices=catalogue().active() if staff().role is Role.ADMIN else [],
+        **_page_values(),
+    )  # fmt: skip
+    return page, 400 if errors else 200, {"Cache-Control": "no-store"}
 
 
 @complaints.get("/surveys")
