@@ -54,6 +54,16 @@ COMPLAINT_SLA_DAYS = (1, 60)
 TOPIC_CODE_MAX = 32
 #: The largest holiday file read (a year of holidays is about 2 kB).
 HOLIDAY_FILE_MAX = 256 * 1024
+#: A year of holidays is a few dozen; a file of several years stays well under this (issue 21:
+#: a 12,000-line file once held SQLite's write lock for minutes).
+HOLIDAY_LINES_MAX = 400
+#: How far back a closure or holiday may be recorded: a Section 10 request takes at most a year,
+#: so older days no longer change any due date.
+CLOSURE_PAST_DAYS = 730
+#: How far ahead a closure may be announced.
+CLOSURE_FUTURE_DAYS = 5 * 366
+#: Years a date typed in a holiday file may have (a Buddhist-Era year is 543 more).
+YEAR_MIN, YEAR_MAX = 2000, 2200
 #: Per-line errors shown for one file; the rest are counted.
 HOLIDAY_ERRORS_SHOWN = 20
 
@@ -308,7 +318,7 @@ def read_letterhead(form: Mapping[str, str]) -> Letterhead:
         (
             "letter_ref_prefix",
             LETTER_REF_MAX,
-            N_("The letter number prefix is one line of at most %(max)s characters, e.g. ที่ ลพ 0318/."),
+            N_("The letter number prefix is one line of at most %(max)s characters, e.g. ลพ 0318/."),
         ),
         (
             "letter_signatory_th",
@@ -374,8 +384,41 @@ class ClosureRequest:
     reason_en: str
 
 
+def refuse_closure_too_old(day: date, today: date, field: str = "day") -> None:
+    """A closure may be recorded in the past (the calendar of Section 10's working days), back
+    to ``CLOSURE_PAST_DAYS``, and announced up to ``CLOSURE_FUTURE_DAYS`` ahead."""
+    if _buddhist_era(day):
+        raise InvalidField(
+            field, N_("%(date)s has a Buddhist-Era year; use the Christian year (%(suggestion)s)."),
+            date=day.isoformat(), suggestion=_christian(day),
+        )  # fmt: skip
+    if (today - day).days > CLOSURE_PAST_DAYS:
+        raise InvalidField(
+            field, N_("%(date)s is more than %(days)s days ago; it no longer changes any due date."),
+            date=day.isoformat(), days=CLOSURE_PAST_DAYS,
+        )  # fmt: skip
+    if (day - today).days > CLOSURE_FUTURE_DAYS:
+        raise InvalidField(field, N_("%(date)s is too far ahead; close days at most 5 years ahead."),
+                           date=day.isoformat())  # fmt: skip
+
+
+def _buddhist_era(day: date) -> bool:
+    """A year from 2400 (1857) up to YEAR_MAX + 543 is a Buddhist-Era year typed as Christian."""
+    return 2400 <= day.year <= YEAR_MAX + 543
+
+
+def _christian(day: date) -> str:
+    """A Buddhist-Era date typed as if Christian, converted: 2570-01-04 → 2027-01-04."""
+    try:
+        return day.replace(year=day.year - 543).isoformat()
+    except ValueError:  # 29 February of a year that is not leap once converted
+        return f"{day.year - 543:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def read_closure(form: Mapping[str, str], today: date) -> ClosureRequest:
-    day = _future_date(form, "day", today)
+    """A date to close: in the past too (recorded for the calendar, cancelling nothing)."""
+    day = read_date(_text(form, "day"), "day")
+    refuse_closure_too_old(day, today)
     reasons = {}
     for name in ("reason_th", "reason_en"):
         reasons[name] = _text(form, name)
@@ -417,8 +460,36 @@ def read_holiday_file(data: bytes, filename: str = "") -> HolidayFile:
     if "\x00" in text:
         raise InvalidField("file", N_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again."))
     if filename.lower().endswith(".ics") or text.lstrip().startswith("BEGIN:VCALENDAR"):
+        if text.count("BEGIN:VEVENT") > HOLIDAY_LINES_MAX:
+            raise _too_many_lines()
         return _read_ics(text)
+    lines = (line.strip() for line in text.splitlines())
+    if sum(1 for line in lines if line and not line.startswith("#")) > HOLIDAY_LINES_MAX + 1:  # + a header
+        raise _too_many_lines()
     return _read_csv(text)
+
+
+def _too_many_lines() -> InvalidField:
+    return InvalidField(
+        "file", N_("The file lists more than %(max)s holidays; a year of holidays is a few dozen."),
+        max=HOLIDAY_LINES_MAX,
+    )  # fmt: skip
+
+
+def _year_fault(day: date, line: int) -> LineError | None:
+    """A Buddhist-Era year (2570-01-04 would be read as the year 2570) or a year out of range."""
+    if _buddhist_era(day):
+        return LineError(
+            line,
+            N_("Line %(line)s: %(value)s has a Buddhist-Era year; write the Christian year, e.g. %(suggestion)s."),
+            {"value": day.isoformat(), "suggestion": _christian(day)},
+        )  # fmt: skip
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        return LineError(
+            line, N_("Line %(line)s: %(value)s is out of range; a date is between %(min)s and %(max)s."),
+            {"value": day.isoformat(), "min": f"{YEAR_MIN}-01-01", "max": f"{YEAR_MAX}-12-31"},
+        )  # fmt: skip
+    return None
 
 
 def _read_csv(text: str) -> HolidayFile:
@@ -438,6 +509,9 @@ def _read_csv(text: str) -> HolidayFile:
             errors.append(
                 LineError(number, N_("Line %(line)s: %(value)s is not a date (YYYY-MM-DD)."), {"value": cells[0][:20]})
             )
+            continue
+        if fault := _year_fault(day, number):
+            errors.append(fault)
             continue
         name_th = cells[1]
         name_en = cells[2] if len(cells) == 3 and cells[2] else name_th
@@ -504,12 +578,16 @@ def _ics_event(event, holidays: list, errors: list, seen: dict) -> None:
     if start is None:
         errors.append(LineError(number, N_("Line %(line)s: the event has no date (DTSTART).")))
         return
+    if fault := _year_fault(start, number):  # 9999-12-31 would overflow the day after it
+        errors.append(fault)
+        return
     name_th = event.get("SUMMARY", (0, ""))[1][:NAME_MAX]
     if not name_th:
         errors.append(LineError(number, N_("Line %(line)s: the Thai name is missing.")))
         return
     name_en = event.get("SUMMARY_EN", (0, name_th))[1][:NAME_MAX]
     end = _ics_date(event.get("DTEND", (0, ""))[1]) or start + timedelta(days=1)  # DTEND is exclusive
+    end = min(end, date(YEAR_MAX, 12, 31))
     day = start
     while day < min(end, start + timedelta(days=14)):
         if day not in seen:

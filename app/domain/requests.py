@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from .errors import N_, InvalidField, InvalidState
 from .text import showable, tidy
-from .working_days import DayKind, add_days
+from .working_days import DayKind, add_days, working_days_between
 
 #: Section 10: a late applicant is told the reason every 7 days until the matter is done.
 NOTICE_INTERVAL = timedelta(days=7)
@@ -84,9 +84,37 @@ def due_on(
     return add_days(submitted_on, days, kind, closed)
 
 
+#: Waiting for the applicant's documents or information stops the clock (Section 10: the time
+#: the applicant takes is not the office's): never overdue, no notice owed, until they arrive.
+PAUSED = frozenset({RequestStatus.WAITING_FOR_CITIZEN})
+
+
+def due_on_after_pauses(
+    submitted_on: date, days: int, kind: DayKind | str, paused_days: int,
+    closed: Collection[date] | Callable[[date], bool] = (),
+) -> date:  # fmt: skip
+    """The due date with the days the clock stood still added (counted in the request's kind);
+    recomputed like this whenever the office's calendar changes."""
+    return add_days(submitted_on, days + paused_days, kind, closed)
+
+
+def paused_days(
+    paused_on: date, resumed_on: date, kind: DayKind | str, closed: Collection[date] | Callable[[date], bool] = ()
+) -> int:
+    """The days the clock stood still: from the day after it stopped up to and including the day
+    the documents arrived (working days skip weekends and closed days; as counting starts the day
+    after filing, it restarts the day after they arrive)."""
+    if resumed_on <= paused_on:
+        return 0
+    if DayKind(kind) is DayKind.CALENDAR:
+        return (resumed_on - paused_on).days
+    return working_days_between(paused_on, resumed_on, closed)
+
+
 def is_overdue(due: date, status: RequestStatus, today: date) -> bool:
-    """Late once today is past the due date and the request is not finished."""
-    return status not in FINISHED and today > due
+    """Late once today is past the due date and the request is neither finished nor waiting
+    for the applicant (the clock is stopped)."""
+    return status not in FINISHED and status not in PAUSED and today > due
 
 
 def days_late(due: date, status: RequestStatus, today: date) -> int:
@@ -97,7 +125,7 @@ def days_late(due: date, status: RequestStatus, today: date) -> int:
 def next_notice_on(due: date, status: RequestStatus, last_notice_on: date | None) -> date | None:
     """When the next delay notice is owed: the day after the due date when none was sent,
     else 7 days after the last one; None once the request is finished."""
-    if status in FINISHED:
+    if status in FINISHED or status in PAUSED:
         return None
     if last_notice_on is None:
         return due + timedelta(days=1)
@@ -119,16 +147,91 @@ class RequestTiming:
     days_late: int
     next_notice_on: date | None
     notice_due: bool
+    #: The day the clock stopped to wait for the applicant (None when it runs).
+    paused_on: date | None = None
 
 
-def timing(due: date, status: RequestStatus, last_notice_on: date | None, today: date) -> RequestTiming:
+def timing(
+    due: date, status: RequestStatus, last_notice_on: date | None, today: date, paused_on: date | None = None
+) -> RequestTiming:
     return RequestTiming(
         due_on=due,
         overdue=is_overdue(due, status, today),
         days_late=days_late(due, status, today),
         next_notice_on=next_notice_on(due, status, last_notice_on),
         notice_due=notice_due(due, status, last_notice_on, today),
+        paused_on=paused_on if status in PAUSED else None,
     )
+
+
+def check_notice_allowed(timing_now: RequestTiming) -> None:
+    """Section 10 asks for a notice every 7 days while late: not before the due date has passed,
+    not while waiting for the applicant, and not again before 7 days after the last one."""
+    if timing_now.paused_on is not None:
+        raise InvalidState(
+            N_("The request waits for the applicant's documents: the clock is stopped and no notice is owed.")
+        )
+    if not timing_now.overdue:
+        raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
+    if not timing_now.notice_due and timing_now.next_notice_on is not None:
+        raise InvalidState(
+            N_("A notice was sent less than 7 days ago; the next one is due on %(date)s."),
+            date=timing_now.next_notice_on.isoformat(),
+        )
+
+
+def check_submitted_on(submitted_on: date, today: date, field: str = "submitted_on") -> None:
+    """An application is registered once filed: a filing date in the future is a typing mistake."""
+    if submitted_on > today:
+        raise InvalidField(
+            field, N_("The filing date %(date)s is in the future; give the day it was filed."),
+            date=submitted_on.isoformat(),
+        )  # fmt: skip
+
+
+#: A postal address for the letter: a few lines.
+POSTAL_ADDRESS_MAX, POSTAL_ADDRESS_LINES = 300, 5
+
+
+def read_postal_address(raw: object, field: str = "postal_address") -> str | None:
+    text = read_text(raw, field, required=False, max_length=POSTAL_ADDRESS_MAX)
+    if text is None:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > POSTAL_ADDRESS_LINES:
+        raise InvalidField(field, N_("A postal address is at most %(max)s lines."), max=POSTAL_ADDRESS_LINES)
+    return "\n".join(lines)
+
+
+def letter_number_text(prefix: str, number: int | None) -> str:
+    """What follows "ที่" on the letter: the office's prefix (with any "ที่" the head typed
+    dropped, so the letter never reads "ที่ ที่") and the running number in Thai digits,
+    e.g. ``ลพ 0318/๑๒๓``."""
+    prefix = prefix.strip()
+    if prefix.startswith("ที่"):
+        prefix = prefix[len("ที่"):].strip()
+    if number is None:
+        return prefix
+    return f"{prefix}{thai_digits(str(number))}"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+
+
+def read_signatory(line: str) -> Signatory:
+    """The letterhead's signatory line: "name | position" (นายสมชาย ใจดี | นายอำเภอป่าซาง), or the
+    position alone (the name is then written by hand)."""
+    if "|" in line:
+        name, title = line.split("|", 1)
+        return Signatory(name.strip(), title.strip())
+    return Signatory("", line.strip())
+
+
+def thai_digits(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
 
 
 # --- reading what a clerk or a back-office system sends ----------------------------------

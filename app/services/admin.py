@@ -144,6 +144,8 @@ class OfficePage:
     periods: list[PeriodRow] = field(default_factory=list)
     extra_periods: list[PeriodRow] = field(default_factory=list)
     closures: list[ClosureRow] = field(default_factory=list)
+    #: Closures already passed, newest first: they still count for Section 10's working days.
+    past_closures: list[ClosureRow] = field(default_factory=list)
     services: list[ServiceRow] = field(default_factory=list)
     counters: list[CounterRow] = field(default_factory=list)
     weekly: dict[tuple[int, Channel], int] = field(default_factory=dict)
@@ -204,6 +206,9 @@ def office_page(code: str, staff: StaffMember, *, now: datetime) -> OfficePage:
         periods=[PeriodRow(p.id, p.weekday, None, p.opens, p.closes) for p in office.periods],
         extra_periods=[PeriodRow(e.id, None, e.day, e.opens, e.closes) for e in office.extra_periods if e.day >= today],
         closures=[ClosureRow(c.day, c.reason_th, c.reason_en) for c in office.closures if c.day >= today],
+        past_closures=[
+            ClosureRow(c.day, c.reason_th, c.reason_en) for c in reversed(office.closures) if c.day < today
+        ][:60],
         services=[ServiceRow(s.id, _service_fields(s)) for s in office.services],
         counters=[CounterRow(c.id, _counter_fields(c)) for c in office.counters],
         weekly={(c.weekday, Channel(c.channel)): c.capacity for c in office.capacities},

@@ -5,6 +5,12 @@ how many. Then, in the same transaction as the closure, each of those bookings i
 **cancelled** (its place given back, its history saying "office closed") and its citizen gets
 an "office closed on your day" message through the outbox (SMS or e-mail, in their
 language, with the reason). Bookings already called or being served are left alone.
+
+Past dates can be recorded too (issue 19: a holiday the office forgot to enter still counts for
+Section 10's working days): they cancel nothing, as nobody books the past. Every change to the
+calendar, past or future, moves the due dates of the office's open requests to what the
+calendar now says, each move audited (``requests.recompute_due_dates``). A holiday file is
+parsed and checked before the write transaction, which then adds its dates in one batch.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.admin_rules import ClosureRequest
+from app.domain.admin_rules import CLOSURE_PAST_DAYS, ClosureRequest, refuse_closure_too_old
 from app.domain.errors import N_, InvalidField, NotFound
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
@@ -25,8 +31,9 @@ from app.models import Booking, Closure, Office
 from notifier.messages import Kind
 
 from . import audit, notifications
-from .admin import _today, active_bookings_on, office_for
+from .admin import _today, office_for
 from .capacity import give_back_place
+from .requests import recompute_due_dates
 from .status import BookingRow, booking_columns, move_booking
 from .transactions import reading, violated_constraint, writing
 
@@ -46,11 +53,12 @@ class ClosureOutcome:
 
     closed: tuple[date, ...] = ()
     already_closed: tuple[date, ...] = ()
-    passed: tuple[date, ...] = ()
+    passed: tuple[date, ...] = ()  # too long ago to matter (before CLOSURE_PAST_DAYS)
     booked: tuple[tuple[date, int], ...] = ()  # dates with bookings, and how many
     cancelled: int = 0
     notices: int = 0
     needs_confirmation: bool = False
+    due_dates_moved: int = 0  # open Section 10 requests whose due date the change moved
 
     @property
     def bookings(self) -> int:
@@ -63,6 +71,7 @@ def close_day(
     """Close the office on one date. With bookings and not ``confirmed``: only say how many."""
     reading()
     office = office_for(code, staff)
+    refuse_closure_too_old(request.day, _today(now))
     if any(c.day == request.day for c in office.closures):
         raise InvalidField("day", N_("The office is already closed on %(date)s."), date=request.day.isoformat())
     return close_days(code, staff, [request], now=now, confirmed=confirmed)
@@ -71,18 +80,21 @@ def close_day(
 def close_days(
     code: str, staff: StaffMember, requests: Iterable[ClosureRequest], *, now: datetime, confirmed: bool
 ) -> ClosureOutcome:
-    """Close the office on each date (a holiday file's): dates passed or already closed are
-    skipped and reported. With bookings on any date and not ``confirmed``, nothing is written
-    and the outcome lists the booked dates."""
+    """Close the office on each date (a holiday file's): dates already closed, or too long ago
+    to matter, are skipped and reported; past dates are recorded for the calendar and cancel
+    nothing. With bookings on any date and not ``confirmed``, nothing is written and the outcome
+    lists the booked dates."""
     today = _today(now)
+    oldest = date.fromordinal(today.toordinal() - CLOSURE_PAST_DAYS)
     requests = list(requests)
     reading()
     office = office_for(code, staff)
     known = {c.day for c in office.closures}
-    passed = tuple(r.day for r in requests if r.day < today)
-    already = tuple(r.day for r in requests if r.day >= today and r.day in known)
-    wanted = [r for r in requests if r.day >= today and r.day not in known]
-    booked = tuple((r.day, n) for r in wanted if (n := active_bookings_on(office.id, r.day)))
+    passed = tuple(r.day for r in requests if r.day < oldest)
+    already = tuple(r.day for r in requests if r.day >= oldest and r.day in known)
+    wanted = [r for r in requests if r.day >= oldest and r.day not in known]
+    counts = _booked_counts(office.id, [r.day for r in wanted if r.day >= today])
+    booked = tuple((r.day, counts[r.day]) for r in wanted if counts.get(r.day))
     if booked and not confirmed:
         return ClosureOutcome(passed=passed, already_closed=already, booked=booked, needs_confirmation=True)
     cancelled = notices = 0
@@ -93,7 +105,8 @@ def close_days(
             taken = _closed_days(office.id, [r.day for r in wanted])
             if taken:
                 raise InvalidField("day", _CLOSED_A_MOMENT_AGO, date=min(taken).isoformat())
-            cancelled, notices = _close(connection, office, wanted, staff, now)
+            cancelled, notices = _close(connection, office, wanted, staff, now, {d for d, _ in booked})
+            moved = recompute_due_dates(office.id, {c.day for c in office.closures}, staff, now=now)
     except IntegrityError as error:
         # The same, a moment later: both read the date open and the other's commit came first.
         if violated_constraint(error) != _ONE_CLOSURE_A_DAY:
@@ -106,7 +119,20 @@ def close_days(
         booked=booked,
         cancelled=cancelled,
         notices=notices,
+        due_dates_moved=moved,
     )
+
+
+def _booked_counts(office_id: int, days: list[date]) -> dict[date, int]:
+    """Bookings still waiting on each of ``days`` (what closing them would cancel): one query."""
+    if not days:
+        return {}
+    rows = db.session.execute(
+        select(_b.day, func.count())
+        .where(_b.office_id == office_id, _b.day.in_(days), _b.status.in_(sorted(s.value for s in NOT_YET_CALLED)))
+        .group_by(_b.day)
+    ).all()
+    return {day: count for day, count in rows}
 
 
 def _closed_days(office_id: int, days: list[date]) -> set[date]:
@@ -116,14 +142,18 @@ def _closed_days(office_id: int, days: list[date]) -> set[date]:
     return set(db.session.scalars(select(Closure.day).where(Closure.office_id == office_id, Closure.day.in_(days))))
 
 
-def _close(connection, office: Office, wanted: list[ClosureRequest], staff: StaffMember, now: datetime):
+def _close(
+    connection, office: Office, wanted: list[ClosureRequest], staff: StaffMember, now: datetime, booked: set[date]
+):
     cancelled = notices = 0
+    # Every closure first, in one batch: when someone else closed a date a moment ago, this
+    # fails here (on PostgreSQL after waiting for their commit), before any booking is touched.
+    office.closures.extend(Closure(day=r.day, reason_th=r.reason_th, reason_en=r.reason_en) for r in wanted)
+    db.session.flush()
     for request in wanted:
-        office.closures.append(Closure(day=request.day, reason_th=request.reason_th, reason_en=request.reason_en))
-        # The closure first: when someone else closed the date a moment ago, this fails here
-        # (on PostgreSQL after waiting for their commit), before any booking is touched.
-        db.session.flush()
-        day_cancelled, day_notices = _cancel_day(connection, office, request, staff, now)
+        day_cancelled = day_notices = 0
+        if request.day in booked:  # only future days have bookings to cancel; the past has none
+            day_cancelled, day_notices = _cancel_day(connection, office, request, staff, now)
         cancelled += day_cancelled
         notices += day_notices
         audit.record(
@@ -164,15 +194,17 @@ def _cancel_day(
     return len(rows), notices
 
 
-def reopen_day(code: str, staff: StaffMember, day: date, *, now: datetime) -> None:
-    """Remove a closure (bookings cancelled by it stay cancelled; their citizens were told)."""
+def reopen_day(code: str, staff: StaffMember, day: date, *, now: datetime) -> int:
+    """Remove a closure (bookings cancelled by it stay cancelled; their citizens were told).
+    A past one can be removed too (a date entered by mistake); open requests' due dates follow.
+    Returns how many due dates moved."""
     with writing():
         office = office_for(code, staff)
         row = next((c for c in office.closures if c.day == day), None)
         if row is None:
             raise NotFound(N_("The office is not closed on %(date)s."), date=day.isoformat())
-        if day < _today(now):
-            raise InvalidField("day", N_("%(date)s has passed; choose today or a later date."), date=day.isoformat())
         before = {"reason_th": row.reason_th, "reason_en": row.reason_en}
         office.closures.remove(row)
         audit.record(staff, office.id, "closure", day.isoformat(), "delete", now=now, before=before)
+        db.session.flush()
+        return recompute_due_dates(office.id, {c.day for c in office.closures}, staff, now=now)

@@ -36,7 +36,7 @@ from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, Survey
 
 from .complaints import complaint_figures
 from .office_rules import catalogue, office_rules
-from .requests import request_figures
+from .requests import report_today, request_figures
 from .transactions import is_sqlite, reading, writing
 
 _b = Booking.__table__.c
@@ -297,16 +297,24 @@ def office_report(code: str, raw_from: object, raw_to: object, staff: StaffMembe
     office = office_rules(code)
     _authorize(staff, office)
     reach = figures.read_report_range(raw_from, raw_to, today=local_now(now).date())
-    return Report(office, reach.first, reach.last, _report([office.id], reach))
+    today = report_today.set(local_now(now).date())  # the Section 10 box counts what is overdue today
+    try:
+        return Report(office, reach.first, reach.last, _report([office.id], reach))
+    finally:
+        report_today.reset(today)
 
 
 def all_offices_report(raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime) -> Report:
     """Every office together (admins), with a summary line per office."""
     _authorize(staff, None)
     reach = figures.read_report_range(raw_from, raw_to, today=local_now(now).date())
+    today = report_today.set(local_now(now).date())
     offices = catalogue().active()
     ids = [o.id for o in offices]
-    return Report(None, reach.first, reach.last, _report(ids, reach), _summaries(offices, reach))
+    try:
+        return Report(None, reach.first, reach.last, _report(ids, reach), _summaries(offices, reach))
+    finally:
+        report_today.reset(today)
 
 
 def _summaries(offices: list[OfficeRules], reach: figures.ReportRange) -> tuple[OfficeSummary, ...]:

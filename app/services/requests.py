@@ -9,10 +9,12 @@ Results are plain ``RequestView`` values; the web edge never sees a row.
 from __future__ import annotations
 
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import requests as rules
@@ -21,12 +23,15 @@ from app.domain.calendar import BANGKOK, local_now
 from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
 from app.domain.identity import mask_phone, parse_thai_mobile
 from app.domain.office import OfficeRules, ServiceInfo
+from app.domain.outgoing import check_message_length
 from app.domain.requests import RequestStatus, RequestTiming
 from app.domain.roles import Role, StaffMember
 from app.domain.working_days import DayKind
-from app.models import Booking, DelayNotice, Office, RequestEvent, ServiceRequest, Staff
+from app.extensions import db
+from app.models import Booking, DelayNotice, LetterCounter, Office, RequestEvent, ServiceRequest, Staff
 from notifier.messages import Facts, Kind, channels_for
 
+from . import audit, outgoing
 from .notifications import insert_messages
 from .office_rules import catalogue, office_rules
 from .transactions import reading, violated_constraint, writing
@@ -37,6 +42,7 @@ _notices = DelayNotice.__table__
 _bookings = Booking.__table__
 _staff = Staff.__table__
 _offices = Office.__table__
+_letter_counters = LetterCounter.__table__
 
 _UNIQUE_REFERENCE = "uq_service_requests_office_id_reference"  # (office_id, reference)
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -57,6 +63,8 @@ class NoticeView:
     reason: str
     channels: tuple[str, ...]
     staff_name: str | None = None
+    letter_year: int | None = None  # the office's letter register: year and running number
+    letter_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,12 @@ class RequestView:
     phone_masked: str | None = None
     email: str | None = None
     has_contact: bool = False
+    postal_address: str | None = None  # staff only
+    paused_days: int = 0  # the days the clock stood still so far (the due date moved by them)
+
+    @property
+    def paused_on(self) -> date | None:
+        return self.timing.paused_on
 
     @property
     def due_on(self) -> date:
@@ -104,6 +118,7 @@ class NewRequest:
     day_kind: DayKind | None = None
     booking_token: str | None = None
     locale: str = "th"
+    postal_address: str | None = None
 
 
 def read_new_request(body: dict, parse_day) -> NewRequest:
@@ -128,7 +143,9 @@ def read_new_request(body: dict, parse_day) -> NewRequest:
         raise InvalidField("booking_token", N_("No booking has this code."))
     elif not _token_shaped(booking_token):  # no booking has it (and the database is not asked)
         raise NotFound(N_("No booking has this code."), field="booking_token")
-    return NewRequest(service.strip(), name, submitted_on, reference, phone, email, days, kind, booking_token)
+    postal_address = rules.read_postal_address(body.get("postal_address"))
+    return NewRequest(service.strip(), name, submitted_on, reference, phone, email, days, kind, booking_token,
+                      postal_address=postal_address)  # fmt: skip
 
 
 def _token_shaped(token: object) -> bool:
@@ -148,7 +165,7 @@ def _columns():
     booking_token = select(_bookings.c.token).where(_bookings.c.id == r.booking_id).scalar_subquery()
     return [r.id, r.token, r.reference, r.office_id, r.service_id, r.name, r.phone_e164, r.email, r.locale,
             r.submitted_on, r.processing_days, r.day_kind, r.due_on, r.status, r.finished_on, r.booking_id,
-            booking_token.label("booking_token")]  # fmt: skip
+            r.paused_on, r.paused_days, r.postal_address, booking_token.label("booking_token")]  # fmt: skip
 
 
 def _views(rows, *, now: datetime, for_staff: bool) -> list[RequestView]:
@@ -168,12 +185,13 @@ def _views(rows, *, now: datetime, for_staff: bool) -> list[RequestView]:
     notices: dict[int, list[NoticeView]] = {i: [] for i in ids}
     n = _notices.c
     for nt in connection.execute(
-        select(n.request_id, n.seq, n.sent_at, n.reason, n.channels, n.staff_id)
+        select(n.request_id, n.seq, n.sent_at, n.reason, n.channels, n.staff_id, n.letter_year, n.letter_number)
         .where(n.request_id.in_(ids))
         .order_by(n.seq)
     ):
         channels = tuple(c for c in (nt.channels or "").split(",") if c)
-        notices[nt.request_id].append(NoticeView(nt.seq, nt.sent_at, nt.reason, channels, names.get(nt.staff_id)))
+        notices[nt.request_id].append(NoticeView(nt.seq, nt.sent_at, nt.reason, channels, names.get(nt.staff_id),
+                                                 nt.letter_year, nt.letter_number))  # fmt: skip
     today = local_now(now).date()
     offices = catalogue().by_id
     views = []
@@ -186,12 +204,13 @@ def _views(rows, *, now: datetime, for_staff: bool) -> list[RequestView]:
                 token=row.token, reference=row.reference, office=office,
                 service=office.service_by_id(row.service_id), submitted_on=row.submitted_on,
                 processing_days=row.processing_days, day_kind=DayKind(row.day_kind), status=status,
-                timing=rules.timing(row.due_on, status, last, today), events=tuple(events[row.id]),
+                timing=rules.timing(row.due_on, status, last, today, row.paused_on), events=tuple(events[row.id]),
                 notices=tuple(notices[row.id]), booking_token=row.booking_token,
                 name=row.name if for_staff else None,
                 phone_masked=mask_phone(row.phone_e164) if for_staff and row.phone_e164 else None,
                 email=row.email if for_staff else None,
                 has_contact=bool(row.phone_e164 or row.email),
+                postal_address=row.postal_address if for_staff else None, paused_days=row.paused_days or 0,
             )
         )  # fmt: skip
     return views
@@ -296,6 +315,7 @@ def register_request(
             N_("This service has no processing time from the citizen's manual yet: give processing_days."),
         )
     kind = new.day_kind or DayKind(service.processing_day_kind or "working")
+    rules.check_submitted_on(new.submitted_on, local_now(now).date())
     due = rules.due_on(new.submitted_on, days, kind, office.closures)
     booking_id = None
     if new.booking_token:
@@ -316,6 +336,7 @@ def register_request(
                     insert(_requests).returning(_requests.c.id),
                     {"token": token, "office_id": office.id, "service_id": service.id, "reference": reference,
                      "name": new.name, "phone_e164": new.phone, "email": new.email,
+                     "postal_address": new.postal_address,
                      "locale": locale if locale in ("th", "en") else "th", "submitted_on": new.submitted_on,
                      "processing_days": days, "day_kind": kind.value, "due_on": due,
                      "status": RequestStatus.RECEIVED.value, "booking_id": booking_id,
@@ -357,10 +378,20 @@ def move_request(
     current = RequestStatus(row.status)
     rules.check_move(current, target)
     finished = target in rules.FINISHED
+    today = local_now(now).date()
     with writing() as connection:
         values = {"status": target.value, "updated_at": now}
         if finished:
-            values["finished_on"] = local_now(now).date()
+            values["finished_on"] = today
+        if target in rules.PAUSED and current not in rules.PAUSED:
+            values["paused_on"] = today  # the clock stops: no longer overdue, no notice owed
+        elif current in rules.PAUSED and target not in rules.PAUSED:
+            # The documents arrived: the due date moves by the days the clock stood still.
+            office = catalogue().by_id[row.office_id]
+            paused = (row.paused_days or 0) + rules.paused_days(row.paused_on or today, today, row.day_kind,
+                                                               office.closures)  # fmt: skip
+            values.update(paused_on=None, paused_days=paused, due_on=rules.due_on_after_pauses(
+                row.submitted_on, row.processing_days, row.day_kind, paused, office.closures))  # fmt: skip
         moved = connection.execute(
             update(_requests).where(_requests.c.id == row.id, _requests.c.status == current.value).values(**values)
         ).rowcount
@@ -380,21 +411,61 @@ def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datet
     """Record a Section 10 delay notice with its reason and send it by SMS and/or e-mail."""
     row = _staff_row(token, staff)
     view = _views([row], now=now, for_staff=True)[0]
-    if not view.timing.overdue:
-        raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
+    rules.check_notice_allowed(view.timing)  # overdue, not paused, 7 days after the last one
+    check_message_length(reason, "reason")  # it goes by SMS: a few parts at most
+    outgoing.check_daily_cap(staff, now=now)
     seq = len(view.notices) + 1
     channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
+    year = local_now(now).year
     try:
         with writing() as connection:
+            number = _take_letter_number(connection, row.office_id, year)
             connection.execute(
                 insert(_notices),
                 {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(channels),
-                 "staff_id": staff.id},
+                 "staff_id": staff.id, "letter_year": year, "letter_number": number},
             )  # fmt: skip
             _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
     except IntegrityError:
         raise InvalidState(N_("Another notice was just recorded; please look again.")) from None
     return staff_request(token, staff, now=now)
+
+
+def _take_letter_number(connection, office_id: int, year: int) -> int:
+    """The office's next running letter number of ``year``: one atomic upsert, so two clerks
+    sending at once never get the same number (the row lock holds the second until the first
+    commits)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_letter_counters).values(office_id=office_id, year=year, last=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["office_id", "year"], set_={"last": _letter_counters.c.last + 1}
+    ).returning(_letter_counters.c.last)
+    return connection.execute(statement).scalar_one()
+
+
+def recompute_due_dates(office_id: int, closed: set[date], staff: StaffMember, *, now: datetime) -> int:
+    """The office's calendar changed (a closure or holiday added or removed, past ones too):
+    move each open request's due date to what the calendar now says, and audit each change.
+    Runs inside the caller's write transaction; returns how many moved."""
+    r = _requests.c
+    connection = db.session.connection()
+    rows = connection.execute(
+        select(r.id, r.reference, r.submitted_on, r.processing_days, r.day_kind, r.paused_days, r.due_on).where(
+            r.office_id == office_id, r.status.not_in([s.value for s in rules.FINISHED]),
+            r.day_kind == DayKind.WORKING.value,
+        )
+    ).all()  # fmt: skip
+    moved = 0
+    for row in rows:
+        due = rules.due_on_after_pauses(row.submitted_on, row.processing_days, row.day_kind, row.paused_days or 0,
+                                        closed)  # fmt: skip
+        if due == row.due_on:
+            continue
+        connection.execute(update(_requests).where(r.id == row.id).values(due_on=due, updated_at=now))
+        audit.record(staff, office_id, "request", row.reference, "due_date", now=now,
+                     before={"due_on": row.due_on}, after={"due_on": due, "why": "calendar"})  # fmt: skip
+        moved += 1
+    return moved
 
 
 def _facts(row, kind: Kind, *, reason: str | None) -> dict:
@@ -429,7 +500,7 @@ def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reaso
 
 @dataclass(frozen=True)
 class Letterhead:
-    ref_prefix: str
+    ref_prefix: str  # what follows "ที่": the prefix and the running number, e.g. ลพ 0318/๑๒๓
     sender_lines: tuple[str, ...]
     signatory: str
     contact_lines: tuple[str, ...]
@@ -440,6 +511,10 @@ class DelayLetter:
     request: RequestView
     notice: NoticeView
     letterhead: Letterhead
+
+    @property
+    def signatory(self) -> rules.Signatory:
+        return rules.read_signatory(self.letterhead.signatory)
 
 
 def delay_letter(token: str, seq: int, staff: StaffMember, *, now: datetime) -> DelayLetter:
@@ -462,7 +537,7 @@ def delay_letter(token: str, seq: int, staff: StaffMember, *, now: datetime) -> 
     if not sender:
         sender = [view.office.name_th, *[p.strip() for p in view.office.address_th.split("\n") if p.strip()]]
     letterhead = Letterhead(
-        ref_prefix=office.letter_ref_prefix or "",
+        ref_prefix=rules.letter_number_text(office.letter_ref_prefix or "", notice.letter_number),
         sender_lines=tuple(sender),
         signatory=office.letter_signatory_th or "",
         contact_lines=tuple(line.strip() for line in (office.letter_contact_th or "").splitlines() if line.strip()),
@@ -549,7 +624,8 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
     and the share completed on or before their due date (``completed_on_time_pct``, None
     when none completed); ``overdue``: of those, still unfinished and past their due date as
     of ``date_to``; ``notices_sent``: delay notices sent between the dates. ``office_ids``
-    None means every office."""
+    None means every office. ``overdue_now``: every open request overdue today, whenever it was
+    filed (the Section 10 box; a report's range must not hide an old late request)."""
     r, n = _requests.c, _notices.c
     query = select(r.status, r.due_on, r.finished_on).where(r.submitted_on >= date_from, r.submitted_on <= date_to)
     if office_ids is not None:
@@ -573,4 +649,22 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
         "completed_on_time_pct": round(100 * on_time / len(completed), 1) if completed else None,
         "overdue": overdue,
         "notices_sent": reading().execute(notices).scalar_one(),
+        "overdue_now": overdue_now(office_ids, report_today.get() or date_to),
     }
+
+
+#: The day "now" is for the report's ``overdue_now`` (set by the report for its request; the
+#: sections' signature has no clock). Unset (a direct call): the range's last day.
+report_today: ContextVar[date | None] = ContextVar("report_today", default=None)
+
+
+def overdue_now(office_ids: list[int] | None, today: date) -> int:
+    """Every open request (not finished, not waiting for the applicant) past its due date on
+    ``today``, whenever it was filed."""
+    r = _requests.c
+    query = select(func.count()).where(
+        r.status.not_in([s.value for s in rules.FINISHED | rules.PAUSED]), r.due_on < today
+    )
+    if office_ids is not None:
+        query = query.where(r.office_id.in_(list(office_ids)))
+    return reading().execute(query).scalar_one()

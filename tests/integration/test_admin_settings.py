@@ -348,14 +348,15 @@ def test_a_date_someone_closed_a_moment_ago_gets_a_clear_refusal(app, offices, m
     """The other head's closure lands between this one's read and its write."""
     mine, _ = offices
     head = head_of(mine)
-    real = admin_closures.active_bookings_on
+    real = admin_closures._booked_counts
 
-    def the_other_head_closes_first(office_id, day):
-        db.session.add(Closure(office_id=office_id, day=day, reason_th="อีกคน", reason_en="other"))
+    def the_other_head_closes_first(office_id, days):
+        for day in days:
+            db.session.add(Closure(office_id=office_id, day=day, reason_th="อีกคน", reason_en="other"))
         db.session.flush()
-        return real(office_id, day)
+        return real(office_id, days)
 
-    monkeypatch.setattr(admin_closures, "active_bookings_on", the_other_head_closes_first)
+    monkeypatch.setattr(admin_closures, "_booked_counts", the_other_head_closes_first)
     with pytest.raises(InvalidField) as refused:
         close_wednesday(mine, head)
     assert refused.value.field == "day" and "a moment ago" in str(refused.value)
@@ -367,9 +368,9 @@ def test_the_unique_constraint_race_is_a_clear_refusal_not_a_500(client, offices
     this one's insert breaks the one-closure-a-day constraint."""
     real_close = admin_closures._close
 
-    def racing_close(connection, office, wanted, staff, now):
+    def racing_close(connection, office, wanted, staff, now, booked):
         db.session.add(Closure(office_id=office.id, day=wanted[0].day, reason_th="อีกคน", reason_en="other"))
-        return real_close(connection, office, wanted, staff, now)
+        return real_close(connection, office, wanted, staff, now, booked)
 
     monkeypatch.setattr(admin_closures, "_close", racing_close)
     sign_in(client)

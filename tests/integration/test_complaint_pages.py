@@ -248,7 +248,8 @@ def test_a_public_reply_reaches_the_complainant_through_a_real_smtp_server(app, 
 
     received, reply, question = inbox.messages  # resolved: one question about the handling follows
     assert filed["reference"] in received["Subject"] and filed["reference"] in reply["Subject"]
-    assert "พอใจ" in question["Subject"] and f"http://localhost/c/{filed['token']}" in question.get_body(("plain",)).get_content()
+    asked = question.get_body(("plain",)).get_content()
+    assert "พอใจ" in question["Subject"] and f"http://localhost/c/{filed['token']}" in asked
     text = reply.get_body(("plain",)).get_content()
     assert "ขออภัย เพิ่มเจ้าหน้าที่แล้ว" in text and f"http://localhost/c/{filed['token']}" in text
     assert inbox.envelopes[1][1] == ["somchai@example.org"]

@@ -66,7 +66,8 @@ def test_the_office_reference_and_an_explicit_processing_time_are_kept(client, o
     assert again.status_code == 409 and again.get_json()["error"]["field"] == "reference"
 
 
-def test_a_holiday_of_the_office_inside_the_period_moves_the_due_date(client, offices):
+def test_a_holiday_of_the_office_inside_the_period_moves_the_due_date(client, offices, clock):
+    clock.set(bangkok(2026, 10, 20))  # a filing date in the future is refused
     body = register(client, offices, submitted_on="2026-10-20").get_json()
     assert body["due_on"] == "2026-10-28"
 

@@ -221,12 +221,17 @@ def closures(code: str):
 
 
 def _closed_message(outcome: admin_closures.ClosureOutcome) -> str:
-    return gettext(
+    message = gettext(
         "Closed %(days)s day(s). %(cancelled)s booking(s) cancelled; %(notices)s notice(s) queued to the citizens.",
         days=len(outcome.closed),
         cancelled=outcome.cancelled,
         notices=outcome.notices,
     )
+    if outcome.due_dates_moved:
+        message += " " + gettext(
+            "The due dates of %(count)s open request(s) moved with the calendar.", count=outcome.due_dates_moved
+        )
+    return message
 
 
 @admin.post("/<code>/closures")
@@ -299,7 +304,7 @@ def import_holidays(code: str):
     if outcome.already_closed or outcome.passed:
         flash(
             gettext(
-                "Skipped %(closed)s day(s) already closed and %(passed)s day(s) that have passed.",
+                "Skipped %(closed)s day(s) already closed and %(passed)s day(s) too long ago to matter.",
                 closed=len(outcome.already_closed),
                 passed=len(outcome.passed),
             ),

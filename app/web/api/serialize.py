@@ -144,10 +144,14 @@ def request_json(request: RequestView, locale: str, base_url: str) -> dict:
         "days_late": timing.days_late,
         "events": [{"at": local_iso(e.at), "status": e.status.value, "note": e.note} for e in request.events],
         "notices": [
-            {"n": n.seq, "sent_at": local_iso(n.sent_at), "reason": n.reason, "channels": list(n.channels)}
+            {"n": n.seq, "sent_at": local_iso(n.sent_at), "reason": n.reason, "channels": list(n.channels),
+             "letter_number": n.letter_number, "letter_year": n.letter_year}
             for n in request.notices
         ],
         "next_notice_on": timing.next_notice_on.isoformat() if timing.next_notice_on else None,
         "notice_due": timing.notice_due,
         "status_url": request_status_url(base_url, request.token),
+        # Waiting for the applicant stops the clock (the due date moves by the days paused).
+        "paused_on": timing.paused_on.isoformat() if timing.paused_on else None,
+        "paused_days": request.paused_days,
     }

@@ -13,6 +13,7 @@ from flask_login import login_required
 from app.domain import requests as rules
 from app.domain.booking import parse_date
 from app.domain.errors import N_, KhiwError, NotFound
+from app.domain.outgoing import MESSAGE_TEXT_MAX
 from app.domain.requests import REQUEST_STATUS_LABELS, RequestStatus
 from app.domain.roles import StaffMember
 from app.extensions import csrf
@@ -38,7 +39,8 @@ def _check_form_token():
 
 @requests_pages.context_processor
 def _page_values():
-    return {"labels": REQUEST_STATUS_LABELS, "statuses": list(RequestStatus), "locale": locale()}
+    return {"labels": REQUEST_STATUS_LABELS, "statuses": list(RequestStatus), "locale": locale(),
+            "message_max": MESSAGE_TEXT_MAX}  # fmt: skip
 
 
 def _office_code(member: StaffMember) -> str:
@@ -67,7 +69,7 @@ def office_list():
 
 
 _FIELDS = ("service", "reference", "name", "phone", "email", "submitted_on", "processing_days", "day_kind",
-           "booking_token")  # fmt: skip
+           "booking_token", "postal_address")  # fmt: skip
 
 
 @requests_pages.route("/staff/requests/new", methods=["GET", "POST"])
@@ -148,7 +150,7 @@ def letter(token: str, n: int):
     """The notice as a printable A4 letter in Thai, in the standard form of an official letter."""
     view = request_service.delay_letter(token, n, staff(), now=now())
     page = render_template("requests/letter.html", letter=view, r=view.request, notice=view.notice,
-                           head=view.letterhead, locale="th",
+                           head=view.letterhead, signatory=view.signatory, locale="th",
                            status_url=request_status_url(settings().public_base_url, token))  # fmt: skip
     return page, 200, {"Cache-Control": "no-store"}
 
