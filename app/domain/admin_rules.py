@@ -389,8 +389,8 @@ def refuse_closure_too_old(day: date, today: date, field: str = "day") -> None:
     to ``CLOSURE_PAST_DAYS``, and announced up to ``CLOSURE_FUTURE_DAYS`` ahead."""
     if _buddhist_era(day):
         raise InvalidField(
-            field, N_("%(date)s has a Buddhist-Era year; use the Christian year (%(suggestion)s)."),
-            date=day.isoformat(), suggestion=_christian(day),
+            field, N_("%(value)s has a Buddhist-Era year; use the Christian year (%(suggestion)s)."),
+            value=day.isoformat(), suggestion=_christian(day),
         )  # fmt: skip
     if (today - day).days > CLOSURE_PAST_DAYS:
         raise InvalidField(

@@ -264,8 +264,8 @@ def office_requests(
         query = query.where(r.status == status.value)
     if overdue is not None:
         today = local_now(now).date()
-        unfinished = r.status.not_in([s.value for s in rules.FINISHED])
-        late = unfinished & (r.due_on < today)
+        running = r.status.not_in([s.value for s in rules.FINISHED | rules.PAUSED])  # waiting: clock stopped
+        late = running & (r.due_on < today)
         query = query.where(late if overdue else ~late)
     views = _views(reading().execute(query.order_by(r.due_on, r.id)).all(), now=now, for_staff=True)
     return sorted(views, key=lambda v: (not v.timing.overdue, -v.timing.days_late, v.due_on, v.reference))
