@@ -133,7 +133,7 @@ def test_an_ics_dated_9999_12_31_is_a_clear_400_naming_the_line_never_a_500(clie
 
 def test_a_holiday_file_over_the_line_cap_is_refused_before_any_write(client, desk):
     sign_in(client, "head1")
-    lines = "\n".join(f"{date(2027, 1, 1) + timedelta(days=n)},วันที่ {n},Day {n}" for n in range(401))
+    lines = "\n".join(f"{date(2027, 1, 1) + timedelta(days=n)},วันที่ {n},Day {n}" for n in range(420))
     big = upload(client, lines.encode(), "holidays.csv")
     csv_refusal = errors_flashed(client)
     ics = ("BEGIN:VCALENDAR\n" + "BEGIN:VEVENT\nDTSTART:20270101\nSUMMARY:x\nEND:VEVENT\n" * 401 + "END:VCALENDAR\n")
