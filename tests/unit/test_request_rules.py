@@ -60,7 +60,8 @@ def test_overdue_only_after_the_due_date_and_only_while_unfinished():
     due = date(2026, 10, 12)
     assert not is_overdue(due, RequestStatus.IN_PROGRESS, due)
     assert is_overdue(due, RequestStatus.IN_PROGRESS, date(2026, 10, 13))
-    assert days_late(due, RequestStatus.WAITING_FOR_CITIZEN, date(2026, 10, 20)) == 8
+    assert days_late(due, RequestStatus.IN_PROGRESS, date(2026, 10, 20)) == 8
+    assert days_late(due, RequestStatus.WAITING_FOR_CITIZEN, date(2026, 10, 20)) == 0  # the clock is stopped
     assert not is_overdue(due, RequestStatus.COMPLETED, date(2026, 10, 20))
     assert days_late(due, RequestStatus.REJECTED, date(2026, 10, 20)) == 0
 
