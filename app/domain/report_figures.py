@@ -214,4 +214,13 @@ FIGURE_LABELS = {
     "completed": N_("completed"),
     "overdue": N_("overdue"),
     "notices_sent": N_("delay notices sent"),
+    # Issue 19 (complaints by channel, the handling question; Section 10 overdue now).
+    "by_channel": N_("by channel"),
+    "phone": N_("telephone"),
+    "letter": N_("letter"),
+    "hotline_1111": N_("1111 hotline"),
+    "survey": N_("satisfaction survey"),
+    "handling_answers": N_("answers on the handling"),
+    "handling_satisfied_pct": N_("satisfied with the handling %"),
+    "overdue_now": N_("overdue now (any filing date)"),
 }

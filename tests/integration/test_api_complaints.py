@@ -262,7 +262,7 @@ def test_a_move_the_status_does_not_allow_is_invalid_state_and_a_closed_complain
     assert resolved.status_code == 201
     assert (back.status_code, back.json["error"]["code"]) == (409, "invalid_state")
     assert "Resolved" in back.json["error"]["message"] and "Assigned" in back.json["error"]["message"]
-    assert [m.kind for m in outbox_rows()] == ["complaint_received", "complaint_reply"]  # SMS: one reply
+    assert [m.kind for m in outbox_rows()] == ["complaint_received", "complaint_reply", "complaint_feedback"]  # SMS
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,8 @@ def test_waiting_for_the_applicant_stops_the_clock_over_a_weekend_and_a_holiday(
     assert "clock is stopped" in notice.json["error"]["message"]
     assert overdue_list == []
     assert "หยุดนับตั้งแต่" in page and "รอเอกสารหรือข้อมูลจากผู้ยื่นคำขอ" in page
+    citizen_page = client.get(f"/r/{filed['token']}").text
+    assert "สำนักงานรอเอกสารหรือข้อมูลจากท่าน" in citizen_page and 'class="late"' not in citizen_page
     # Paused Fri 9 → Wed 14: Mon 12 and Wed 14 were working days (Sat, Sun, the holiday were not).
     assert resumed["paused_on"] is None and resumed["paused_days"] == 2
     assert resumed["due_on"] == "2026-10-15" and resumed["overdue"] is False
