@@ -20,7 +20,7 @@ from .transactions import reading, writing
 _replies = ComplaintReply.__table__.c
 _notices = DelayNotice.__table__.c
 
-#: Free-text messages one staff member may send a day (``STAFF_DAILY_MESSAGES`` can change it).
+#: Free-text messages one staff member may send a day (tests lower it; one place to change it).
 daily_cap = rules.DAILY_MESSAGES_DEFAULT
 
 
