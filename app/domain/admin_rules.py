@@ -294,6 +294,8 @@ class Letterhead:
     letterhead_th: str
     letter_signatory_th: str
     letter_contact_th: str
+    #: Issue 21: a clerk's first delay notice of a request waits for the head's review.
+    first_notice_review: bool = False
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -342,6 +344,7 @@ def read_letterhead(form: Mapping[str, str]) -> Letterhead:
             form, "letter_contact_th", CONTACT_MAX, CONTACT_LINES,
             N_("The contact lines are at most %(lines)s lines and %(max)s characters."),
         ),
+        first_notice_review=_checked(form, "first_notice_review"),
     )  # fmt: skip
 
 

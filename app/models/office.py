@@ -77,12 +77,15 @@ class Office(db.Model):
     verification: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
     hold_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     # The letterhead of the office's printed letters (Section 10 delay notices): the letter
-    # number's prefix ("ที่ ลพ 0318/"), the sender block (name and address, one item a line;
+    # number's prefix ("ลพ 0318/"; the letter adds "ที่" and the running number), the sender
+    # block (name and address, one item a line;
     # the office's name and address when empty), the signatory's position and the contact line.
     letter_ref_prefix: Mapped[str] = mapped_column(String(40), default="", server_default="")
     letterhead_th: Mapped[str] = mapped_column(Text, default="", server_default="")
     letter_signatory_th: Mapped[str] = mapped_column(String(200), default="", server_default="")
     letter_contact_th: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Issue 21: the head reviews a clerk's first delay notice of a request before it is sent.
+    first_notice_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="office", cascade="all, delete-orphan", order_by="(OpeningPeriod.weekday, OpeningPeriod.opens)"

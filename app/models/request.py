@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false as sa_false
 
 from app.domain.requests import RequestStatus
 from app.domain.working_days import DayKind
@@ -95,3 +107,5 @@ class DelayNotice(db.Model):
     # The letter's running number in the office's register of that year.
     letter_year: Mapped[int | None] = mapped_column(Integer)
     letter_number: Mapped[int | None] = mapped_column(Integer)
+    # The office asks its head to review a clerk's first notice: held here, not sent, until then.
+    pending_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

@@ -183,6 +183,7 @@ def _letterhead_of(office: Office) -> Letterhead:
         letterhead_th=office.letterhead_th or "",
         letter_signatory_th=office.letter_signatory_th or "",
         letter_contact_th=office.letter_contact_th or "",
+        first_notice_review=bool(office.first_notice_review),
     )
 
 

@@ -65,6 +65,7 @@ class NoticeView:
     staff_name: str | None = None
     letter_year: int | None = None  # the office's letter register: year and running number
     letter_number: int | None = None
+    pending_review: bool = False  # held for the head's review: not sent yet (staff views only)
 
 
 @dataclass(frozen=True)
@@ -185,20 +186,26 @@ def _views(rows, *, now: datetime, for_staff: bool) -> list[RequestView]:
     notices: dict[int, list[NoticeView]] = {i: [] for i in ids}
     n = _notices.c
     for nt in connection.execute(
-        select(n.request_id, n.seq, n.sent_at, n.reason, n.channels, n.staff_id, n.letter_year, n.letter_number)
+        select(n.request_id, n.seq, n.sent_at, n.reason, n.channels, n.staff_id, n.letter_year, n.letter_number,
+               n.pending_review)
         .where(n.request_id.in_(ids))
         .order_by(n.seq)
-    ):
+    ):  # fmt: skip
+        if nt.pending_review and not for_staff:
+            continue  # not sent: the applicant has not been told it
         channels = tuple(c for c in (nt.channels or "").split(",") if c)
-        notices[nt.request_id].append(NoticeView(nt.seq, nt.sent_at, nt.reason, channels, names.get(nt.staff_id),
-                                                 nt.letter_year, nt.letter_number))  # fmt: skip
+        notices[nt.request_id].append(
+            NoticeView(nt.seq, nt.sent_at, nt.reason, channels, names.get(nt.staff_id), nt.letter_year,
+                       nt.letter_number, bool(nt.pending_review))
+        )  # fmt: skip
     today = local_now(now).date()
     offices = catalogue().by_id
     views = []
     for row in rows:
         office = offices[row.office_id]
         status = RequestStatus(row.status)
-        last = notices[row.id][-1].sent_at.astimezone(BANGKOK).date() if notices[row.id] else None
+        sent = [notice for notice in notices[row.id] if not notice.pending_review]
+        last = sent[-1].sent_at.astimezone(BANGKOK).date() if sent else None
         views.append(
             RequestView(
                 token=row.token, reference=row.reference, office=office,
@@ -411,23 +418,72 @@ def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datet
     """Record a Section 10 delay notice with its reason and send it by SMS and/or e-mail."""
     row = _staff_row(token, staff)
     view = _views([row], now=now, for_staff=True)[0]
+    if any(n.pending_review for n in view.notices):
+        raise InvalidState(N_("The first notice waits for the office head's review; it is sent once approved."))
     rules.check_notice_allowed(view.timing)  # overdue, not paused, 7 days after the last one
     check_message_length(reason, "reason")  # it goes by SMS: a few parts at most
     outgoing.check_daily_cap(staff, now=now)
     seq = len(view.notices) + 1
-    channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
-    year = local_now(now).year
+    review = seq == 1 and staff.role is Role.CLERK and _reviews_first_notice(row.office_id)
     try:
         with writing() as connection:
-            number = _take_letter_number(connection, row.office_id, year)
-            connection.execute(
-                insert(_notices),
-                {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(channels),
-                 "staff_id": staff.id, "letter_year": year, "letter_number": number},
-            )  # fmt: skip
-            _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
+            if review:  # held for the head: nothing is sent and no letter number is taken yet
+                connection.execute(
+                    insert(_notices),
+                    {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": "",
+                     "staff_id": staff.id, "pending_review": True},
+                )  # fmt: skip
+            else:
+                connection.execute(insert(_notices), {"request_id": row.id, "seq": seq, "sent_at": now,
+                                                      "reason": reason, "staff_id": staff.id})  # fmt: skip
+                _send_notice(connection, row, seq, reason, now=now)
     except IntegrityError:
         raise InvalidState(N_("Another notice was just recorded; please look again.")) from None
+    return staff_request(token, staff, now=now)
+
+
+def _reviews_first_notice(office_id: int) -> bool:
+    found = reading().execute(select(_offices.c.first_notice_review).where(_offices.c.id == office_id)).scalar()
+    return bool(found)
+
+
+def _send_notice(connection, row, seq: int, reason: str, *, now: datetime) -> None:
+    """Send notice ``seq``: its letter number, its channels, the message in the outbox."""
+    channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
+    year = local_now(now).year
+    number = _take_letter_number(connection, row.office_id, year)
+    connection.execute(
+        update(_notices).where(_notices.c.request_id == row.id, _notices.c.seq == seq).values(
+            sent_at=now, channels=",".join(channels), letter_year=year, letter_number=number, pending_review=False
+        )
+    )
+    _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
+
+
+def approve_notice(token: str, seq: int, staff: StaffMember, *, now: datetime) -> RequestView:
+    """The head approves a clerk's first notice held for review: it is sent now (audited)."""
+    row = _staff_row(token, staff)
+    if staff.role not in (Role.HEAD, Role.ADMIN):
+        raise Forbidden(N_("Only the office head reviews a delay notice."))
+    n = _notices.c
+    notice = reading().execute(
+        select(n.reason, n.pending_review).where(n.request_id == row.id, n.seq == seq)
+    ).first()
+    if notice is None:
+        raise NotFound(N_("This request has no notice number %(seq)s."), seq=seq)
+    if not notice.pending_review:
+        raise InvalidState(N_("This notice was already sent."))
+    with writing() as connection:
+        moved = connection.execute(
+            update(_notices).where(n.request_id == row.id, n.seq == seq, n.pending_review.is_(True)).values(
+                pending_review=False
+            )
+        ).rowcount
+        if not moved:
+            raise InvalidState(N_("This notice was already sent."))
+        _send_notice(connection, row, seq, notice.reason, now=now)
+        audit.record(staff, row.office_id, "delay_notice", f"{row.reference}#{seq}", "approve", now=now,
+                     after={"reason": notice.reason})  # fmt: skip
     return staff_request(token, staff, now=now)
 
 
@@ -639,7 +695,7 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
     notices = (
         select(func.count())
         .select_from(_notices.join(_requests, n.request_id == r.id))
-        .where(n.sent_at >= start, n.sent_at <= end)
+        .where(n.sent_at >= start, n.sent_at <= end, n.pending_review.is_(False))
     )
     if office_ids is not None:
         notices = notices.where(r.office_id.in_(list(office_ids)))

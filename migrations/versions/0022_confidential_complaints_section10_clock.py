@@ -50,6 +50,10 @@ def upgrade():
     with op.batch_alter_table("delay_notices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("letter_year", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("letter_number", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("pending_review", sa.Boolean(), server_default=sa.false(), nullable=False))
+
+    with op.batch_alter_table("offices", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("first_notice_review", sa.Boolean(), server_default=sa.false(), nullable=False))
 
     op.create_table(
         "letter_counters",
@@ -64,7 +68,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table("letter_counters")
+    with op.batch_alter_table("offices", schema=None) as batch_op:
+        batch_op.drop_column("first_notice_review")
     with op.batch_alter_table("delay_notices", schema=None) as batch_op:
+        batch_op.drop_column("pending_review")
         batch_op.drop_column("letter_number")
         batch_op.drop_column("letter_year")
     with op.batch_alter_table("service_requests", schema=None) as batch_op:

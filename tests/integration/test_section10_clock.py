@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, Closure, DelayNotice, Office, Service, ServiceRequest
+from app.models import AuditEntry, Closure, DelayNotice, Office, OutboxMessage, Service, ServiceRequest
 from tests.factories import add_clerk, bangkok, make_office
 from tests.integration.test_admin_pages import csrf as admin_csrf
 from tests.integration.test_complaint_pages import sign_in
@@ -251,3 +251,37 @@ def test_the_letter_has_the_offices_running_number_once_and_the_postal_address(c
     assert "สำเนาส่ง สำนักงานคณะกรรมการพัฒนาระบบราชการ (ก.พ.ร.)" in letter_one
     numbers = db.session.scalars(select(DelayNotice.letter_number).order_by(DelayNotice.id)).all()
     assert numbers == [1, 2]
+
+
+def test_an_office_can_have_its_head_review_a_clerks_first_notice_before_it_is_sent(client, desk, clock):
+    office = db.session.get(Office, desk["office"].id)
+    office.first_notice_review = True
+    db.session.commit()
+    filed = register(client, desk).json
+    url = f"/api/v1/requests/{filed['token']}/delay-notices"
+    clock.set(bangkok(2026, 10, 13))
+    held = client.post(url, json={"reason": "รอผลตรวจสอบ"}, headers=desk["clerk"])
+    sent_before_review = outbox_kinds()
+    citizen = client.get(f"/api/v1/requests/{filed['token']}").json
+    another = client.post(url, json={"reason": "ซ้ำ"}, headers=desk["clerk"])
+    clerk_approves = client.post(f"{url}/1/approve", headers=desk["clerk"])
+    sign_in(client, "head1")
+    page = client.get(f"/staff/requests/{filed['token']}").text
+    approved = client.post(f"{url}/1/approve", headers=desk["head"])
+    again = client.post(f"{url}/1/approve", headers=desk["head"])
+
+    assert held.status_code == 201 and held.json["notices"][0]["pending_review"] is True
+    assert held.json["notices"][0]["letter_number"] is None and sent_before_review == []
+    assert citizen["notices"] == [] and citizen["notice_due"] is True  # not told yet: still owed
+    assert (another.status_code, another.json["error"]["code"]) == (409, "invalid_state")
+    assert clerk_approves.status_code == 403
+    assert "รอหัวหน้าสำนักงานตรวจ ยังไม่ได้ส่ง" in page and "อนุมัติและส่ง" in page
+    assert approved.status_code == 200 and approved.json["notices"][0]["pending_review"] is False
+    assert approved.json["notices"][0]["letter_number"] == 1 and outbox_kinds() == ["delay_notice"]
+    assert again.status_code == 409
+    audit = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "delay_notice")).all()
+    assert [(a.action, a.entity_id) for a in audit] == [("approve", f"{filed['reference']}#1")]
+
+
+def outbox_kinds() -> list[str]:
+    return sorted({m.kind for m in db.session.scalars(select(OutboxMessage))})

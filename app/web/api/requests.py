@@ -63,6 +63,12 @@ def move_request(token: str):
     return _json(request_service.move_request(token, target, staff, now=now(), note=note))
 
 
+@api.post("/requests/<token>/delay-notices/<int:n>/approve")
+def approve_delay_notice(token: str, n: int):
+    staff = _staff()
+    return _json(request_service.approve_notice(token, n, staff, now=now()))
+
+
 @api.post("/requests/<token>/delay-notices")
 def send_delay_notice(token: str):
     staff = _staff()

@@ -145,7 +145,7 @@ def request_json(request: RequestView, locale: str, base_url: str) -> dict:
         "events": [{"at": local_iso(e.at), "status": e.status.value, "note": e.note} for e in request.events],
         "notices": [
             {"n": n.seq, "sent_at": local_iso(n.sent_at), "reason": n.reason, "channels": list(n.channels),
-             "letter_number": n.letter_number, "letter_year": n.letter_year}
+             "letter_number": n.letter_number, "letter_year": n.letter_year, "pending_review": n.pending_review}
             for n in request.notices
         ],
         "next_notice_on": timing.next_notice_on.isoformat() if timing.next_notice_on else None,

@@ -15,7 +15,7 @@ from app.domain.booking import parse_date
 from app.domain.errors import N_, KhiwError, NotFound
 from app.domain.outgoing import MESSAGE_TEXT_MAX
 from app.domain.requests import REQUEST_STATUS_LABELS, RequestStatus
-from app.domain.roles import StaffMember
+from app.domain.roles import Role, StaffMember
 from app.extensions import csrf
 from app.links import request_status_url
 from app.services import requests as request_service
@@ -107,7 +107,8 @@ def _admin_office(member: StaffMember, code: str) -> str | None:
 def detail(token: str):
     view = request_service.staff_request(token, staff(), now=now())
     moves = [s for s in RequestStatus if rules.can_move(view.status, s)]
-    page = render_template("requests/detail.html", r=view, moves=moves)
+    page = render_template("requests/detail.html", r=view, moves=moves,
+                           is_head=staff().role in (Role.HEAD, Role.ADMIN))  # fmt: skip
     return page, 200, {"Cache-Control": "no-store"}
 
 
@@ -139,6 +140,16 @@ def send_notice(token: str):
     def action():
         reason = rules.read_text(request.form.get("reason"), "reason", required=True)
         request_service.send_delay_notice(token, reason, staff(), now=now())
+        flash(gettext("The delay notice is sent to the applicant."), "info")
+
+    return _act(token, action)
+
+
+@requests_pages.post("/staff/requests/<token>/notices/<int:n>/approve")
+@login_required
+def approve_notice(token: str, n: int):
+    def action():
+        request_service.approve_notice(token, n, staff(), now=now())
         flash(gettext("The delay notice is sent to the applicant."), "info")
 
     return _act(token, action)
