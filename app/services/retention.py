@@ -69,17 +69,22 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
         r = _requests.c
         requests = connection.execute(
             update(_requests)
-            .where(r.finished_on < cutoff, or_(r.name.is_not(None), r.phone_e164.is_not(None), r.email.is_not(None)))
-            .values(name=None, phone_e164=None, email=None)
+            .where(
+                r.finished_on < cutoff,
+                or_(r.name.is_not(None), r.phone_e164.is_not(None), r.email.is_not(None),
+                    r.postal_address.is_not(None)),
+            )
+            .values(name=None, phone_e164=None, email=None, postal_address=None)
         ).rowcount
         c = _complaints.c
         complaints = connection.execute(
             update(_complaints)
             .where(
                 c.resolved_at < _midnight(cutoff),
-                or_(c.name.is_not(None), c.phone_e164.is_not(None), c.email.is_not(None)),
+                or_(c.name.is_not(None), c.phone_e164.is_not(None), c.email.is_not(None),
+                    c.handling_comment.is_not(None)),
             )
-            .values(name=None, phone_e164=None, email=None)
+            .values(name=None, phone_e164=None, email=None, handling_comment=None)  # the answer itself stays
         ).rowcount
     return Purged(bookings, messages, suggestions, requests, complaints)
 

@@ -149,14 +149,14 @@ def test_the_head_is_reminded_once_a_day_when_a_notice_falls_due(client, office,
 def test_the_purge_erases_the_applicant_of_a_long_finished_request_and_keeps_the_counts(client, office, clock):
     clerk = add_clerk("clerk1", office.id)
     body = {"service": "id-card", "name": "ก ข", "phone": "0812345678", "email": "a@example.com",
-            "submitted_on": "2026-10-05"}  # fmt: skip
+            "submitted_on": "2026-10-05", "postal_address": "1 หมู่ 2 ตำบลป่าซาง"}  # fmt: skip
     done = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()["token"]
     client.post(f"/api/v1/requests/{done}/status", headers=clerk, json={"status": "completed"})
     open_one = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()["token"]
     purge_personal_data(now=bangkok(2027, 1, 20), retention_days=90)
     db.session.expire_all()
     rows = {r.token: r for r in db.session.query(ServiceRequest)}
-    assert (rows[done].name, rows[done].phone_e164, rows[done].email) == (None, None, None)
+    assert (rows[done].name, rows[done].phone_e164, rows[done].email, rows[done].postal_address) == (None,) * 4
     assert rows[open_one].name == "ก ข"  # still being handled: kept
     assert request_service.request_figures([office.id], date(2026, 10, 1), date(2026, 10, 31))["registered"] == 2
 
