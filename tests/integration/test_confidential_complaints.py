@@ -278,3 +278,18 @@ def test_a_public_reply_is_capped_to_a_few_sms_and_a_clerk_has_a_daily_cap_that_
     assert len([m for m in outbox_rows() if m.kind == "complaint_reply"]) == 4
     audit = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "free_text_messages")).all()
     assert [(a.action, a.entity_id, a.after["sent_today"]) for a in audit] == [("refused", "clerk1", 3)]
+
+
+def test_a_clerk_who_records_a_corruption_complaint_by_phone_is_sent_back_to_the_list(client, desk):
+    sign_in(client, "clerk1")
+    form = client.get("/staff/complaints/new")
+    recorded = client.post(
+        "/staff/complaints/new",
+        data={"csrf_token": _csrf(form.text), "channel": "phone", "topic": "corruption", "text": SECRET_TEXT},
+    )
+    listing = client.get(recorded.headers["Location"])
+
+    assert recorded.status_code == 303 and recorded.headers["Location"].endswith("/staff/complaints/")
+    assert "หัวข้อที่เป็นความลับ" in listing.text and _shows_nothing_secret(listing.text)
+    head_list = client.get(f"/api/v1/offices/{desk['office'].code}/complaints", headers=desk["head"]).json
+    assert [(c["channel"], c["text"]) for c in head_list] == [("phone", SECRET_TEXT)]

@@ -204,7 +204,7 @@ def record():
             errors[error.field or "text"] = translate(error)
         else:
             flash(gettext("Complaint %(reference)s is recorded.", reference=view.reference), "info")
-            return _back(view.token)
+            return _after_filing(view)
     page = render_template(
         "complaints/new.html", office=catalogue().by_code[code], topics=topics, values=values, errors=errors,
         intake_channels=STAFF_INTAKE_CHANNELS, offices=catalogue().active() if staff().role is Role.ADMIN else [],
@@ -247,4 +247,13 @@ def from_survey(response_id: int):
         flash(translate(error), "error")
         return redirect(url_for("complaints.flagged_surveys", office=request.form.get("office") or None), code=303)
     flash(gettext("Complaint %(reference)s made from the survey answer.", reference=view.reference), "info")
+    return _after_filing(view)
+
+
+def _after_filing(view):
+    """To the new complaint, unless it is confidential and a clerk filed it: then to the list,
+    saying who handles it (its page is for the head and the person responsible)."""
+    if view.confidential and staff().role is Role.CLERK:
+        flash(gettext("Its topic is confidential: the office head and the person responsible handle it."), "info")
+        return redirect(url_for("complaints.complaint_list"), code=303)
     return _back(view.token)
