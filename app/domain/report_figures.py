@@ -222,5 +222,4 @@ FIGURE_LABELS = {
     "survey": N_("satisfaction survey"),
     "handling_answers": N_("answers on the handling"),
     "handling_satisfied_pct": N_("satisfied with the handling %"),
-    "overdue_now": N_("overdue now (any filing date)"),
 }

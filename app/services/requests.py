@@ -680,8 +680,8 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
     and the share completed on or before their due date (``completed_on_time_pct``, None
     when none completed); ``overdue``: of those, still unfinished and past their due date as
     of ``date_to``; ``notices_sent``: delay notices sent between the dates. ``office_ids``
-    None means every office. ``overdue_now``: every open request overdue today, whenever it was
-    filed (the Section 10 box; a report's range must not hide an old late request)."""
+    None means every office. ``overdue`` (the Section 10 box) is every open request overdue
+    today, whenever it was filed: a report's range must not hide an old late request."""
     r, n = _requests.c, _notices.c
     query = select(r.status, r.due_on, r.finished_on).where(r.submitted_on >= date_from, r.submitted_on <= date_to)
     if office_ids is not None:
@@ -689,7 +689,6 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
     rows = reading().execute(query).all()
     completed = [row for row in rows if row.status == RequestStatus.COMPLETED.value]
     on_time = sum(1 for row in completed if row.finished_on is not None and row.finished_on <= row.due_on)
-    overdue = sum(1 for row in rows if row.status not in {s.value for s in rules.FINISHED} and row.due_on < date_to)
     start = datetime.combine(date_from, datetime.min.time(), tzinfo=BANGKOK)
     end = datetime.combine(date_to, datetime.max.time(), tzinfo=BANGKOK)
     notices = (
@@ -703,13 +702,12 @@ def request_figures(office_ids: list[int] | None, date_from: date, date_to: date
         "registered": len(rows),
         "completed": len(completed),
         "completed_on_time_pct": round(100 * on_time / len(completed), 1) if completed else None,
-        "overdue": overdue,
+        "overdue": overdue_now(office_ids, report_today.get() or date_to),
         "notices_sent": reading().execute(notices).scalar_one(),
-        "overdue_now": overdue_now(office_ids, report_today.get() or date_to),
     }
 
 
-#: The day "now" is for the report's ``overdue_now`` (set by the report for its request; the
+#: The day "now" is for the report's ``overdue`` count (set by the report for its request; the
 #: sections' signature has no clock). Unset (a direct call): the range's last day.
 report_today: ContextVar[date | None] = ContextVar("report_today", default=None)
 

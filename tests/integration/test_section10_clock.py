@@ -207,7 +207,7 @@ def test_the_reports_section_10_box_counts_every_request_overdue_now(client, des
     body = client.get("/api/v1/offices/pa-sang/report?from=2026-11-01&to=2026-11-30", headers=desk["head"]).json
 
     assert body["requests"]["registered"] == 0  # none filed in November …
-    assert body["requests"]["overdue_now"] == 4  # … but four are overdue now
+    assert body["requests"]["overdue"] == 4  # … but four are overdue now
 
 
 # --- notices: spacing, length, the letter ----------------------------------------------------------
