@@ -10,6 +10,8 @@ request it calls valid is one the server must accept.
 
 from __future__ import annotations
 
+from datetime import date
+
 import schemathesis
 from hypothesis import strategies as st
 
@@ -71,3 +73,7 @@ schemathesis.openapi.format("thai-mobile", thai_mobiles())
 schemathesis.openapi.format("person-name", person_names)
 schemathesis.openapi.format("free-text", free_texts)
 schemathesis.openapi.format("one-line-text", one_line_texts)
+#: A day that has passed (a Section 10 filing date): never after the tests' clock (23 Nov 2026).
+schemathesis.openapi.format(
+    "past-date", st.dates(date(2000, 1, 1), date(2026, 11, 23)).map(lambda day: day.isoformat())
+)
