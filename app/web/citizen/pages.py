@@ -18,6 +18,7 @@ from ..context import booking_rate, confirm_rate, find_rate, locale, lookup_rate
 from ..errors import HTTP_STATUS, translate
 from . import citizen
 from .calendar_file import booking_ics
+from .line_follow import line_offer_for
 
 
 def _position_from_query() -> Position | None:
@@ -63,6 +64,7 @@ def _status_page(token: str, template: str = "citizen/status.html", status: int 
         can_cancel=can_move(booking.status, Status.CANCELLED),
         # Section 10 requests filed after this visit (a clerk linked them to the booking).
         requests=request_service.requests_of_booking(token, now=now()),
+        line=line_offer_for(token),
         **extra,
     )
     return page, status, {"Cache-Control": "no-store"}

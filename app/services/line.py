@@ -1,0 +1,195 @@
+"""LINE as a way to be told: offering the link, the webhook's events, who follows a booking.
+
+``line_offer`` is what the status page (and the confirmation e-mail) shows: the link that
+opens a chat with the office's account with the booking's one-time code typed in, or that
+the booking is already followed. ``receive_line_events`` handles what LINE's webhook brings,
+each event once (LINE redelivers with the same ``webhookEventId``): a code binds its booking
+to the sender and is answered; ``unfollow`` (the user blocked the account) unbinds every
+booking of that user. ``line_recipient`` tells the outbox whom to push a booking's message to.
+
+The LINE user id is personal data: it is kept only in ``line_links``, erased by the purge,
+and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.domain import line_link
+from app.domain.calendar import local_now
+from app.domain.status import Status
+from app.links import booking_status_url, line_follow_qr_url, line_follow_url
+from app.models import Booking, LineLink, LineWebhookEvent
+from app.settings import Settings
+from notifier import line as line_messages
+from notifier.backends.base import DeliveryFailed
+
+from .office_rules import catalogue
+from .transactions import reading, writing
+
+log = logging.getLogger(__name__)
+
+_links = LineLink.__table__
+_events = LineWebhookEvent.__table__
+_bookings = Booking.__table__
+
+
+@dataclass(frozen=True)
+class LineOffer:
+    """What the status page shows about LINE for one booking."""
+
+    linked: bool
+    url: str | None = None  # https://line.me/R/oaMessage/<basic id>/?<code>
+    code: str | None = None
+    qr_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    reply_token: str
+    messages: list[dict]
+
+
+def _link_state(connection: Connection, booking_id: int) -> tuple[str | None, int]:
+    found = connection.execute(
+        select(_links.c.user_id, _links.c.generation).where(_links.c.booking_id == booking_id)
+    ).first()
+    return (found.user_id, found.generation) if found else (None, 0)
+
+
+def line_offer(token: str, *, basic_id: str, now: datetime, settings: Settings) -> LineOffer | None:
+    """The LINE link for the booking ``token``; None when LINE is off or the booking is over."""
+    if not basic_id:
+        return None
+    b = _bookings.c
+    connection = reading()
+    found = connection.execute(select(b.id, b.status, b.day).where(b.token == token)).first()
+    if found is None:
+        return None
+    user_id, generation = _link_state(connection, found.id)
+    if user_id:
+        return LineOffer(linked=True)
+    if not line_link.can_link(Status(found.status), found.day, local_now(now).date()):
+        return None
+    code = line_link.link_code(settings.id_hmac_key, found.id, token, generation)
+    return LineOffer(
+        linked=False,
+        url=line_follow_url(basic_id, code),
+        code=code,
+        qr_url=line_follow_qr_url(settings.public_base_url, token),
+    )
+
+
+def line_recipient(connection: Connection, booking_id: int) -> str | None:
+    """The LINE user who follows this booking, if any (the outbox pushes to them first)."""
+    return connection.execute(select(_links.c.user_id).where(_links.c.booking_id == booking_id)).scalar()
+
+
+def _first_time(connection: Connection, event_id: str, now: datetime) -> bool:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_events).on_conflict_do_nothing(index_elements=["event_id"]).returning(
+        _events.c.event_id
+    )
+    return bool(connection.execute(statement, {"event_id": event_id[:64], "received_at": now}).all())
+
+
+def receive_line_events(
+    events: list[dict],
+    *,
+    now: datetime,
+    settings: Settings,
+    reply: Callable[[str, list[dict]], None] | None = None,
+) -> int:
+    """Handle the events of one webhook call; return how many were new. Replies are sent
+    after the commit (by ``reply(token, messages)``), so a failed reply undoes nothing."""
+    replies: list[Reply] = []
+    handled = 0
+    with writing() as connection:
+        for event in events:
+            if not isinstance(event, dict):
+                continue
+            event_id = str(event.get("webhookEventId") or "")
+            source = event.get("source") if isinstance(event.get("source"), dict) else {}
+            user_id = str(source.get("userId") or "")
+            if not event_id or source.get("type") != "user" or not user_id:
+                continue  # groups and rooms are not followers of a booking
+            if not _first_time(connection, event_id, now):
+                continue  # a redelivery of an event already handled
+            handled += 1
+            answer = _handle(connection, event, user_id, now=now, settings=settings)
+            if answer and event.get("replyToken"):
+                replies.append(Reply(str(event["replyToken"]), answer))
+    for one in replies:
+        if reply is None:
+            continue
+        try:
+            reply(one.reply_token, one.messages)
+        except DeliveryFailed as failure:
+            # A reply token lasts about a minute and cannot be used twice: nothing to retry.
+            log.warning("LINE reply failed: %s", failure.code or failure.reason)
+    return handled
+
+
+def _handle(connection: Connection, event: dict, user_id: str, *, now: datetime, settings: Settings):
+    kind = event.get("type")
+    if kind == "unfollow":
+        connection.execute(update(_links).where(_links.c.user_id == user_id).values(user_id=None, linked_at=None))
+        return None
+    if kind == "follow":
+        return line_messages.welcome_reply()
+    message = event.get("message") if isinstance(event.get("message"), dict) else {}
+    if kind != "message" or message.get("type") != "text":
+        return None
+    text = str(message.get("text") or "")
+    code = line_link.read_code(text)
+    if code is None:
+        return line_messages.wrong_code_reply() if line_link.looks_like_code(text) else None
+    return _link(connection, code, user_id, now=now, settings=settings)
+
+
+def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now: datetime, settings: Settings):
+    b = _bookings.c
+    found = connection.execute(
+        select(b.id, b.token, b.status, b.day, b.number, b.office_id, b.locale).where(b.id == code.booking_id)
+    ).first()
+    if found is None or not found.token:
+        return line_messages.wrong_code_reply()
+    _, generation = _link_state(connection, found.id)
+    if not (
+        line_link.code_matches(settings.id_hmac_key, code, found.token, generation)
+        and line_link.can_link(Status(found.status), found.day, local_now(now).date())
+    ):
+        return line_messages.wrong_code_reply()
+    values = {"user_id": user_id, "generation": generation + 1, "linked_at": now}
+    moved = connection.execute(
+        update(_links).where(_links.c.booking_id == found.id, _links.c.generation == generation).values(**values)
+    ).rowcount
+    if not moved:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        added = connection.execute(
+            dialect.insert(_links).on_conflict_do_nothing(index_elements=["booking_id"]).returning(_links.c.booking_id),
+            {"booking_id": found.id, **values},
+        ).all()
+        if not added:  # the same code, sent twice at once: the other one linked it
+            return line_messages.wrong_code_reply()
+    locale = "en" if found.locale == "en" else "th"
+    office = catalogue().by_id.get(found.office_id)
+    return line_messages.linked_reply(
+        locale,
+        number=found.number or "—",
+        office=office.name(locale) if office else "",
+        day=found.day.isoformat(),
+        status_url=booking_status_url(settings.public_base_url, found.token),
+    )
+
+
+def forget_line_events(*, before: datetime) -> int:
+    """Drop the record of webhook events older than LINE could redeliver (purge job)."""
+    with writing() as connection:
+        return connection.execute(delete(_events).where(_events.c.received_at < before)).rowcount
