@@ -38,10 +38,12 @@ def twilio_status():
 
 
 def _line_backend():
-    backend = current_app.extensions.get("khiw_line_backend")
-    if backend is None:
-        backend = current_app.extensions["khiw_line_backend"] = line_backends.line_backend(current_app.config)
-    return backend
+    config = current_app.config
+    wanted = (config.get("LINE_BACKEND"), config.get("LINE_CHANNEL_ACCESS_TOKEN"), config.get("LINE_API_URL"))
+    kept = current_app.extensions.get("khiw_line_backend")
+    if kept is None or kept[0] != wanted:
+        kept = current_app.extensions["khiw_line_backend"] = (wanted, line_backends.line_backend(config))
+    return kept[1]
 
 
 @webhooks.post("/line")
