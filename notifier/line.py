@@ -44,7 +44,10 @@ def translate(locale: str, text: str, **values) -> str:
 
 #: Per kind: (what happened, a sentence under it). ``%(...)s`` come from the facts.
 TEXTS: dict[Kind, tuple[str, str]] = {
-    Kind.BOOKED: (N_("Booked"), N_("Your place is booked. Bring your ID card; scan your QR code at the kiosk on arrival.")),
+    Kind.BOOKED: (
+        N_("Booked"),
+        N_("Your place is booked. Bring your ID card; scan your QR code at the kiosk on arrival."),
+    ),
     Kind.REMINDER: (N_("Your visit is tomorrow"), N_("Bring your ID card; scan your QR code at the kiosk on arrival.")),
     Kind.TURN_NEAR: (N_("Your turn is near"), N_("%(ahead)s people ahead of you. Please come near the counters.")),
     Kind.CALLED: (N_("It is your turn"), N_("Please go to the counter now.")),

@@ -73,4 +73,3 @@ def code_matches(key: bytes, code: LinkCode, token: str, generation: int) -> boo
 def can_link(status: Status, day: date, today: date) -> bool:
     """A code works only while the booking is still ahead or under way (it ends with it)."""
     return status in LINKABLE and day >= today
-

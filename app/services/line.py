@@ -93,8 +93,8 @@ def line_recipient(connection: Connection, booking_id: int) -> str | None:
 
 def _first_time(connection: Connection, event_id: str, now: datetime) -> bool:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_events).on_conflict_do_nothing(index_elements=["event_id"]).returning(
-        _events.c.event_id
+    statement = (
+        dialect.insert(_events).on_conflict_do_nothing(index_elements=["event_id"]).returning(_events.c.event_id)
     )
     return bool(connection.execute(statement, {"event_id": event_id[:64], "received_at": now}).all())
 

@@ -33,8 +33,7 @@ def line_api():
 @pytest.fixture
 def line(app, line_api):
     app.config.update(line_config(line_api))
-    line_api.requests.clear()
-    line_api.blocked.clear()
+    line_api.reset()
     return line_api
 
 
@@ -43,7 +42,10 @@ def post_events(client, *events, signature=None, body=None):
     return client.post(
         "/webhooks/line",
         data=body,
-        headers={"Content-Type": "application/json", "X-Line-Signature": signed(body) if signature is None else signature},
+        headers={
+            "Content-Type": "application/json",
+            "X-Line-Signature": signed(body) if signature is None else signature,
+        },
     )
 
 

@@ -80,7 +80,7 @@ class FakeLine:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, answer, body = line._handle(self.path, self.headers, raw)
+                status, answer, _ = line._handle(self.path, self.headers, raw)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -105,7 +105,7 @@ class FakeLine:
         if path not in (PUSH, REPLY):
             return refuse(404, "Not found")
         if headers.get("Authorization") != f"Bearer {self.access_token}":
-            return refuse(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+            return refuse(401, "Authentication failed. Confirm that the access token is valid.")
         if not (headers.get("Content-Type") or "").startswith("application/json"):
             return refuse(400, "The request body has 1 error(s)", None)
         try:
@@ -113,8 +113,10 @@ class FakeLine:
         except (UnicodeDecodeError, ValueError):
             return refuse(400, "The request body has 1 error(s)")
         messages = body.get("messages") if isinstance(body, dict) else None
-        if not isinstance(messages, list) or not 1 <= len(messages) <= 5 or not all(
-            isinstance(m, dict) and m.get("type") in ("text", "flex") for m in messages
+        if (
+            not isinstance(messages, list)
+            or not 1 <= len(messages) <= 5
+            or not all(isinstance(m, dict) and m.get("type") in ("text", "flex") for m in messages)
         ):
             return refuse(400, "The request body has 1 error(s)", body)
         for m in messages:
@@ -154,6 +156,15 @@ class FakeLine:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def reset(self) -> None:
+        """Forget every request, retry key, block and scripted failure (between tests)."""
+        with self._lock:
+            self.requests.clear()
+            self.arrived_at.clear()
+            self.blocked.clear()
+            self._failures.clear()
+            self._retry_keys.clear()
 
     def fail_next(self, count: int, status: int = 503) -> None:
         with self._lock:

@@ -1,4 +1,4 @@
-""""Follow on LINE" on a booking's status page: the link with the one-time code, and its QR.
+""" "Follow on LINE" on a booking's status page: the link with the one-time code, and its QR.
 
 Shown only when the office's LINE Official Account is set up (``LINE_BASIC_ID`` …) and the
 booking can still be followed. The QR is drawn by Khiw (no picture from another host), for a
