@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain import line_link
@@ -188,8 +188,3 @@ def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now
         status_url=booking_status_url(settings.public_base_url, found.token),
     )
 
-
-def forget_line_events(*, before: datetime) -> int:
-    """Drop the record of webhook events older than LINE could redeliver (purge job)."""
-    with writing() as connection:
-        return connection.execute(delete(_events).where(_events.c.received_at < before)).rowcount

@@ -199,3 +199,19 @@ def test_the_follow_qr_is_drawn_by_khiw_and_not_kept(client, line):
 def test_plain_chat_that_is_no_code_gets_no_reply(client, line):
     post_events(client, event("message", user_id(5), text="สวัสดีครับ"))
     assert line.wait_for(1, REPLY, timeout=0.3) == []
+
+
+def test_the_purge_erases_the_line_user_with_the_phone_number(client, line, clock):
+    from datetime import timedelta
+
+    from app.services import retention
+
+    office = make_office()
+    token = book(client, office)
+    post_events(client, event("message", user_id(1), text=follow_link(client, token)))
+
+    kept = retention.purge_personal_data(now=clock.now + timedelta(days=91), retention_days=90)
+    assert kept.line_links == 0 and linked_user() == [user_id(1)]
+    purged = retention.purge_personal_data(now=clock.now + timedelta(days=92), retention_days=90)
+    assert purged.line_links == 1 and purged.bookings == 1 and linked_user() == [None]
+    assert db.session.scalars(select(LineWebhookEvent)).all() == []  # a week on, LINE redelivers no more
