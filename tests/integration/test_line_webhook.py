@@ -215,3 +215,16 @@ def test_the_purge_erases_the_line_user_with_the_phone_number(client, line, cloc
     purged = retention.purge_personal_data(now=clock.now + timedelta(days=92), retention_days=90)
     assert purged.line_links == 1 and purged.bookings == 1 and linked_user() == [None]
     assert db.session.scalars(select(LineWebhookEvent)).all() == []  # a week on, LINE redelivers no more
+
+
+def test_a_head_sees_whether_line_is_connected_and_the_webhook_address(client, app, line_api):
+    from tests.integration.test_admin_pages import sign_in, staffed_offices
+
+    staffed_offices()
+    sign_in(client, "head")
+    page = client.get("/admin/pa-sang/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "LINE Official Account" in page and "Not set up" in page
+
+    app.config.update(line_config(line_api))
+    page = client.get("/admin/pa-sang/").get_data(as_text=True)
+    assert "เชื่อมต่อแล้ว: @khiwtest" in page and "http://localhost/webhooks/line" in page
