@@ -5,7 +5,7 @@ from .booking import Booking, BookingEvent
 from .cache import CacheVersion
 from .complaint import Complaint, ComplaintEvent, ComplaintReply, ComplaintTopic, OfficeComplaintSettings
 from .follow_up import SurveyFollowUp
-from .line import LineLink, LineWebhookEvent
+from .line import LineWebhookEvent
 from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
@@ -44,7 +44,6 @@ __all__ = [
     "DelayNotice",
     "ExtraPeriod",
     "Kiosk",
-    "LineLink",
     "LineWebhookEvent",
     "Office",
     "OfficeComplaintSettings",

@@ -5,10 +5,11 @@ opens a chat with the office's account with the booking's one-time code typed in
 the booking is already followed. ``receive_line_events`` handles what LINE's webhook brings,
 each event once (LINE redelivers with the same ``webhookEventId``): a code binds its booking
 to the sender and is answered; ``unfollow`` (the user blocked the account) unbinds every
-booking of that user. ``line_recipient`` tells the outbox whom to push a booking's message to.
+booking of that user.
 
-The LINE user id is personal data: it is kept only in ``line_links``, erased by the purge,
-and never logged.
+The follower is the booking's ``line_user_id``: the "line" channel's address, which the outbox
+reads as it reads the phone number. It is personal data: erased by the purge with the phone
+number, and never logged.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.domain import line_link
 from app.domain.calendar import local_now
 from app.domain.status import Status
 from app.links import booking_status_url, line_follow_qr_url, line_follow_url
-from app.models import Booking, LineLink, LineWebhookEvent
+from app.models import Booking, LineWebhookEvent
 from app.settings import Settings
 from notifier import line as line_messages
 from notifier.backends.base import DeliveryFailed
@@ -35,7 +36,6 @@ from .transactions import reading, writing
 
 log = logging.getLogger(__name__)
 
-_links = LineLink.__table__
 _events = LineWebhookEvent.__table__
 _bookings = Booking.__table__
 
@@ -56,39 +56,28 @@ class Reply:
     messages: list[dict]
 
 
-def _link_state(connection: Connection, booking_id: int) -> tuple[str | None, int]:
-    found = connection.execute(
-        select(_links.c.user_id, _links.c.generation).where(_links.c.booking_id == booking_id)
-    ).first()
-    return (found.user_id, found.generation) if found else (None, 0)
-
-
 def line_offer(token: str, *, basic_id: str, now: datetime, settings: Settings) -> LineOffer | None:
     """The LINE link for the booking ``token``; None when LINE is off or the booking is over."""
     if not basic_id:
         return None
     b = _bookings.c
     connection = reading()
-    found = connection.execute(select(b.id, b.status, b.day).where(b.token == token)).first()
+    found = connection.execute(
+        select(b.id, b.status, b.day, b.line_user_id, b.line_links).where(b.token == token)
+    ).first()
     if found is None:
         return None
-    user_id, generation = _link_state(connection, found.id)
-    if user_id:
+    if found.line_user_id:
         return LineOffer(linked=True)
     if not line_link.can_link(Status(found.status), found.day, local_now(now).date()):
         return None
-    code = line_link.link_code(settings.id_hmac_key, found.id, token, generation)
+    code = line_link.link_code(settings.id_hmac_key, found.id, token, found.line_links)
     return LineOffer(
         linked=False,
         url=line_follow_url(basic_id, code),
         code=code,
         qr_url=line_follow_qr_url(settings.public_base_url, token),
     )
-
-
-def line_recipient(connection: Connection, booking_id: int) -> str | None:
-    """The LINE user who follows this booking, if any (the outbox pushes to them first)."""
-    return connection.execute(select(_links.c.user_id).where(_links.c.booking_id == booking_id)).scalar()
 
 
 def _first_time(connection: Connection, event_id: str, now: datetime) -> bool:
@@ -139,7 +128,7 @@ def receive_line_events(
 def _handle(connection: Connection, event: dict, user_id: str, *, now: datetime, settings: Settings):
     kind = event.get("type")
     if kind == "unfollow":
-        connection.execute(update(_links).where(_links.c.user_id == user_id).values(user_id=None, linked_at=None))
+        connection.execute(update(_bookings).where(_bookings.c.line_user_id == user_id).values(line_user_id=None))
         return None
     if kind == "follow":
         return line_messages.welcome_reply()
@@ -156,28 +145,25 @@ def _handle(connection: Connection, event: dict, user_id: str, *, now: datetime,
 def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now: datetime, settings: Settings):
     b = _bookings.c
     found = connection.execute(
-        select(b.id, b.token, b.status, b.day, b.number, b.office_id, b.locale).where(b.id == code.booking_id)
+        select(b.id, b.token, b.status, b.day, b.number, b.office_id, b.locale, b.line_links).where(
+            b.id == code.booking_id
+        )
     ).first()
     if found is None or not found.token:
         return line_messages.wrong_code_reply()
-    _, generation = _link_state(connection, found.id)
     if not (
-        line_link.code_matches(settings.id_hmac_key, code, found.token, generation)
+        line_link.code_matches(settings.id_hmac_key, code, found.token, found.line_links)
         and line_link.can_link(Status(found.status), found.day, local_now(now).date())
     ):
         return line_messages.wrong_code_reply()
-    values = {"user_id": user_id, "generation": generation + 1, "linked_at": now}
+    # Compare-and-set on the count: the same code sent twice at once links once.
     moved = connection.execute(
-        update(_links).where(_links.c.booking_id == found.id, _links.c.generation == generation).values(**values)
+        update(_bookings)
+        .where(b.id == found.id, b.line_links == found.line_links)
+        .values(line_user_id=user_id, line_links=found.line_links + 1)
     ).rowcount
     if not moved:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        added = connection.execute(
-            dialect.insert(_links).on_conflict_do_nothing(index_elements=["booking_id"]).returning(_links.c.booking_id),
-            {"booking_id": found.id, **values},
-        ).all()
-        if not added:  # the same code, sent twice at once: the other one linked it
-            return line_messages.wrong_code_reply()
+        return line_messages.wrong_code_reply()
     locale = "en" if found.locale == "en" else "th"
     office = catalogue().by_id.get(found.office_id)
     return line_messages.linked_reply(
@@ -187,4 +173,3 @@ def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now
         day=found.day.isoformat(),
         status_url=booking_status_url(settings.public_base_url, found.token),
     )
-

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 
 from app.domain.calendar import local_now
-from app.models import Booking, Complaint, LineLink, LineWebhookEvent, OutboxMessage, ServiceRequest, SurveyResponse
+from app.models import Booking, Complaint, LineWebhookEvent, OutboxMessage, ServiceRequest, SurveyResponse
 
 from .transactions import writing
 
@@ -27,7 +27,6 @@ _outbox = OutboxMessage.__table__
 _surveys = SurveyResponse.__table__
 _requests = ServiceRequest.__table__
 _complaints = Complaint.__table__
-_line_links = LineLink.__table__
 _line_events = LineWebhookEvent.__table__
 #: LINE redelivers a webhook event for a while; its id is kept that long to be handled once.
 LINE_EVENT_MEMORY = timedelta(days=7)
@@ -66,11 +65,10 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
             )
             .values(recipient=None, facts={"erased": True})
         ).rowcount
-        # The LINE user id is personal data like the phone number: erased with it.
+        # The LINE user id is personal data like the phone number: erased with it (counted apart
+        # for the log: the update above may have run on an earlier night without it).
         line_links = connection.execute(
-            update(_line_links)
-            .where(_line_links.c.booking_id.in_(old), _line_links.c.user_id.is_not(None))
-            .values(user_id=None)
+            update(_bookings).where(b.day < cutoff, b.line_user_id.is_not(None)).values(line_user_id=None)
         ).rowcount
         connection.execute(delete(_line_events).where(_line_events.c.received_at < now - LINE_EVENT_MEMORY))
         suggestions = connection.execute(
