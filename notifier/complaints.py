@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
-from .backends.base import SMS
+from .content import Content
 from .dates import thai_date
-from .sms import shortest_fit
+from .kinds import COMPLAINT_KINDS, COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY
 
-COMPLAINT_RECEIVED = "complaint_received"
-COMPLAINT_REPLY = "complaint_reply"
-COMPLAINT_SUMMARY = "complaint_summary"
-COMPLAINT_KINDS = frozenset({COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY})
+__all__ = ["COMPLAINT_KINDS", "COMPLAINT_RECEIVED", "COMPLAINT_REPLY", "COMPLAINT_SUMMARY", "ComplaintFacts",
+           "compose_complaint"]
 
 _STATUS = {
     "received": ("รับเรื่องแล้ว", "Received"),
@@ -82,16 +80,13 @@ class ComplaintFacts:
         return f"{day} เวลา {stamp[11:16]} น." if self.th else f"{day}, {stamp[11:16]}"
 
 
-def render_complaint(facts: ComplaintFacts, channel: str, *, links_allowed: bool = False):
-    from .messages import Rendered, _html, _plain
-
-    if channel == SMS:
-        return Rendered("", _sms(facts, links_allowed))
+def compose_complaint(facts: ComplaintFacts, *, links_allowed: bool = True) -> Content:
+    short, short_link = _sms(facts, links_allowed)
     subject, paragraphs, link = _email(facts)
-    return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
+    return Content(facts.kind, facts.locale, subject, tuple(paragraphs), link, tuple(short), short_link or None)
 
 
-def _sms(f: ComplaintFacts, links_allowed: bool) -> str:
+def _sms(f: ComplaintFacts, links_allowed: bool) -> tuple[list[str], str]:
     link = f.status_url if links_allowed and f.status_url else ""
     status = f.pick(_STATUS.get(f.status), f.status)
     if f.kind == COMPLAINT_RECEIVED:
@@ -112,8 +107,7 @@ def _sms(f: ComplaintFacts, links_allowed: bool) -> str:
             else [f"Khiw, complaint {f.reference}: {f.reply}",
                   f"Khiw: complaint {f.reference} has a reply ({status}).{where}"]
         )  # fmt: skip
-    text = shortest_fit(variants)
-    return f"{text} {link}" if link else text
+    return variants, link
 
 
 def _email(f: ComplaintFacts) -> tuple[str, list[str], tuple[str, str] | None]:

@@ -11,55 +11,15 @@ HTML part with no external images.
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, dataclass, fields
 from datetime import date, time
-from enum import StrEnum
 
-from .backends.base import EMAIL, SMS
-from .complaints import ComplaintFacts, render_complaint
+from .complaints import ComplaintFacts, compose_complaint
+from .content import Content
 from .dates import thai_date
-from .sms import shortest_fit
+from .kinds import REQUEST_KINDS, Kind
 
-
-class Kind(StrEnum):
-    BOOKED = "booked"
-    REMINDER = "reminder"
-    TURN_NEAR = "turn_near"
-    CALLED = "called"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    SURVEY = "survey"
-    CODE = "code"  # the code that confirms a held booking (offices with verification "otp")
-    OFFICE_CLOSED = "office_closed"  # the office closed on the booked day: the booking is cancelled
-    # Section 10 request tracking (app/services/requests.py): to the applicant…
-    REQUEST_COMPLETED = "request_completed"
-    REQUEST_REJECTED = "request_rejected"
-    DELAY_NOTICE = "delay_notice"
-    # …and to the office's head: a delay notice falls due and none was sent.
-    NOTICE_REMINDER = "notice_reminder"
-
-
-#: Messages about a request (not a queue booking); rendered by ``_request_sms``/``_request_email``.
-REQUEST_KINDS = frozenset({Kind.REQUEST_COMPLETED, Kind.REQUEST_REJECTED, Kind.DELAY_NOTICE, Kind.NOTICE_REMINDER})
-#: Section 10 asks for a written notice: it goes by every channel the applicant gave.
-EVERY_CHANNEL = frozenset({Kind.DELAY_NOTICE})
-
-
-#: Messages about the queue moving right now: sent first, within seconds, and useless later.
-URGENT = frozenset({Kind.TURN_NEAR, Kind.CALLED, Kind.CODE})
-#: How long an SMS provider may hold an urgent message before dropping it.
-URGENT_VALIDITY_SECONDS = 300
-
-
-def channels_for(kind: Kind, *, phone: bool, email: bool) -> tuple[str, ...]:
-    """Which channel carries a message: a turn alert or a code goes where it is read at once
-    (SMS); everything else by e-mail when the person gave one (it can carry links), else SMS."""
-    if kind in URGENT:
-        return (SMS,) if phone else ((EMAIL,) if email else ())
-    if kind in EVERY_CHANNEL:
-        return tuple(c for c, given in ((SMS, phone), (EMAIL, email)) if given)
-    return (EMAIL,) if email else ((SMS,) if phone else ())
+__all__ = ["Content", "Facts", "Kind", "compose", "hhmm"]
 
 
 @dataclass(frozen=True)
@@ -128,33 +88,25 @@ class Facts:
         return self.slot_start or ""
 
 
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    text: str
-    html: str | None = None
-
-
-def render(facts: Facts | ComplaintFacts, channel: str, *, links_allowed: bool = False) -> Rendered:
-    """The message for ``channel`` in the citizen's language (complaints' messages are
-    rendered by ``notifier.complaints``)."""
+def compose(facts: Facts | ComplaintFacts, *, links_allowed: bool = True) -> Content:
+    """What the message says in the citizen's language, in its long form (subject, paragraphs,
+    link) and its short one (one-line wordings); a channel's renderer picks the form it sends.
+    ``links_allowed``: may the short form end with a link (SMS: a registered sender only)."""
     if isinstance(facts, ComplaintFacts):
-        return render_complaint(facts, channel, links_allowed=links_allowed)
+        return compose_complaint(facts, links_allowed=links_allowed)
     if Kind(facts.kind) in REQUEST_KINDS:
-        if channel == SMS:
-            return Rendered("", _request_sms(facts, links_allowed))
+        short, short_link = _request_sms(facts, links_allowed)
         subject, paragraphs, link = _request_email(facts)
-        return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
-    if channel == SMS:
-        return Rendered("", _sms(facts, links_allowed))
-    subject, paragraphs, link = _email(facts)
-    return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
+    else:
+        short, short_link = _sms(facts, links_allowed)
+        subject, paragraphs, link = _email(facts)
+    return Content(facts.kind, facts.locale, subject, tuple(paragraphs), link, tuple(short), short_link or None)
 
 
 # --- SMS ------------------------------------------------------------------------------
 
 
-def _sms(f: Facts, links_allowed: bool) -> str:
+def _sms(f: Facts, links_allowed: bool) -> tuple[list[str], str]:
     th = f.locale != "en"
     day_short = thai_date(f.date, "short", f.locale)
     when = " ".join(p for p in (day_short, f.slot_start or "") if p)
@@ -239,8 +191,7 @@ def _sms(f: Facts, links_allowed: bool) -> str:
             if th
             else ["Khiw: thank you. Please tell us how it went" + (":" if link else " (QR on your ticket).")]
         )  # fmt: skip
-    text = shortest_fit(variants)
-    return f"{text} {link}" if link else text
+    return variants, link
 
 
 # --- e-mail ---------------------------------------------------------------------------
@@ -347,7 +298,7 @@ def _email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
 # --- request tracking (Section 10) ----------------------------------------------------
 
 
-def _request_sms(f: Facts, links_allowed: bool) -> str:
+def _request_sms(f: Facts, links_allowed: bool) -> tuple[list[str], str]:
     th = f.locale != "en"
     ref = f.number
     link = f.status_url if links_allowed and f.status_url else ""
@@ -379,8 +330,7 @@ def _request_sms(f: Facts, links_allowed: bool) -> str:
             else [f"Khiw: delay notices due for {f.references}"]
         )
         link = ""
-    text = shortest_fit(variants)
-    return f"{text} {link}" if link else text
+    return variants, link
 
 
 def _request_email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
@@ -444,26 +394,6 @@ def _request_email(f: Facts) -> tuple[str, list[str], tuple[str, str] | None]:
         "every 7 days until done). Please write the reason and send the notice in Khiw."
     )
     return subject, [body, f.references or ""], None
-
-
-def _plain(paragraphs: list[str], link: tuple[str, str] | None) -> str:
-    parts = list(paragraphs)
-    if link:
-        parts.append(f"{link[0]}: {link[1]}")
-    parts.append("Khiw (คิว)")
-    return "\n\n".join(parts) + "\n"
-
-
-def _html(subject: str, paragraphs: list[str], link: tuple[str, str] | None, locale: str) -> str:
-    body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    if link:
-        body += f'<p><a href="{html.escape(link[1], quote=True)}">{html.escape(link[0])}</a></p>'
-    return (
-        f'<!DOCTYPE html><html lang="{"en" if locale == "en" else "th"}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(subject)}</title></head>"
-        f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5">{body}'
-        '<p style="color:#555">Khiw (คิว)</p></body></html>'
-    )
 
 
 def hhmm(value: time | None) -> str | None:

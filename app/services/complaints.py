@@ -37,10 +37,10 @@ from app.models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from notifier.backends.base import EMAIL, SMS
 from notifier.complaints import COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY, ComplaintFacts
+from notifier.registry import channels
 
-from .notifications import insert_messages
+from .notifications import addresses_of, insert_messages
 from .office_rules import catalogue, office_rules
 from .transactions import reading, writing
 
@@ -587,10 +587,10 @@ def _local_stamp(instant: datetime) -> str:
 
 def _notify(connection: Connection, complaint_id: int, kind: str, *, now: datetime, reply_id: int = 0,
             reply: str = "") -> int:  # fmt: skip
-    """Tell the complainant (by e-mail when they gave one, else SMS); 0 when they gave neither."""
+    """Tell the complainant (by the first channel they can be reached on); 0 when they gave none."""
     row = connection.execute(select(*_COLUMNS).select_from(_FROM).where(_c.id == complaint_id)).one()
-    channel = EMAIL if row.email else (SMS if row.phone_e164 else None)
-    if channel is None:
+    routes = channels().route(kind, addresses_of(row))
+    if not routes:
         return 0
     office = catalogue().by_id[row.office_id]
     facts = ComplaintFacts(
@@ -601,9 +601,10 @@ def _notify(connection: Connection, complaint_id: int, kind: str, *, now: dateti
     facts["complaint_token"] = row.token  # the link is built when sending; the purge erases it
     return insert_messages(
         connection,
-        [{"key": f"complaint:{complaint_id}:{kind}:{reply_id}:{channel}", "booking_id": None, "kind": kind,
-          "channel": channel, "recipient": row.email if channel == EMAIL else row.phone_e164, "facts": facts,
-          "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
+        [{"key": f"complaint:{complaint_id}:{kind}:{reply_id}:{channel.name}", "booking_id": None, "kind": kind,
+          "channel": channel.name, "recipient": address, "facts": facts,
+          "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+         for channel, address in routes],
     )  # fmt: skip
 
 
@@ -649,9 +650,10 @@ def send_daily_summaries(*, now: datetime) -> int:
             facts["office_code"] = office.code
             added += insert_messages(
                 connection,
-                [{"key": f"complaint-summary:{office_id}:{today.isoformat()}:email", "booking_id": None,
-                  "kind": COMPLAINT_SUMMARY, "channel": EMAIL, "recipient": address, "facts": facts, "urgent": False,
-                  "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
+                [{"key": f"complaint-summary:{office_id}:{today.isoformat()}:{channel.name}", "booking_id": None,
+                  "kind": COMPLAINT_SUMMARY, "channel": channel.name, "recipient": to, "facts": facts,
+                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+                 for channel, to in channels().route(COMPLAINT_SUMMARY, {"email": address})],
             )  # fmt: skip
     return added
 

@@ -23,7 +23,9 @@ from app.domain.calendar import BANGKOK, local_now, to_utc
 from app.domain.channels import Channel
 from app.domain.status import NOT_YET_CALLED, Status
 from app.models import Booking, OfficeNotificationSettings, OutboxMessage
-from notifier.messages import URGENT, Facts, Kind, channels_for, hhmm
+from notifier.kinds import is_urgent
+from notifier.messages import Facts, Kind, hhmm
+from notifier.registry import channels
 
 from .office_rules import catalogue
 from .status import BookingRow
@@ -56,8 +58,22 @@ class Contact:
     email: str | None
     locale: str = "th"
 
+    def addresses(self) -> dict[str, str | None]:
+        return {"phone_e164": self.phone, "email": self.email}
 
-_CONTACT_COLUMNS = [_bookings.c.phone_e164, _bookings.c.email, _bookings.c.locale]
+
+def address_columns(table) -> list:
+    """The columns of ``table`` holding an address of a registered channel (``Channel.address_field``)."""
+    return [table.c[field] for field in channels().address_fields() if field in table.c]
+
+
+def addresses_of(row) -> dict[str, str | None]:
+    """A row's addresses by field (``phone_e164``, ``email``, …), for ``channels().route``."""
+    values = row._mapping if hasattr(row, "_mapping") else row
+    return {field: values.get(field) for field in channels().address_fields()}
+
+
+_CONTACT_COLUMNS = [*address_columns(_bookings), _bookings.c.locale]
 _BOOKING_COLUMNS = [
     _bookings.c.id, _bookings.c.token, _bookings.c.office_id, _bookings.c.service_id, _bookings.c.channel,
     _bookings.c.day, _bookings.c.number, _bookings.c.slot_start, _bookings.c.slot_end, _bookings.c.counter_id,
@@ -104,20 +120,21 @@ def enqueue(
         found = connection.execute(select(*_BOOKING_COLUMNS).where(_bookings.c.id == booking_id)).first()
         if found is None:
             return 0
-        row = found._mapping
-        contact = Contact(row["phone_e164"], row["email"], row["locale"] or "th")
-        values = dict(row)
+        values = dict(found._mapping)
+        addresses = {field: values.get(field) for field in channels().address_fields()}
+        locale = values["locale"] or "th"
     else:
+        addresses, locale = contact.addresses(), contact.locale
         values = {
             "id": booking.id, "token": booking.token, "office_id": booking.office_id,
             "service_id": booking.service_id, "channel": booking.channel.value, "day": booking.day,
             "number": booking.number, "slot_start": booking.slot_start, "slot_end": booking.slot_end,
             "counter_id": booking.counter_id, "hold_expires_at": booking.hold_expires_at,
         }  # fmt: skip
-    channels = channels_for(kind, phone=bool(contact.phone), email=bool(contact.email))
-    if not channels:
+    routes = channels().route(kind, addresses)
+    if not routes:
         return 0
-    facts = _facts(values, kind, contact.locale, people_ahead, estimated_at)
+    facts = _facts(values, kind, locale, people_ahead, estimated_at)
     if kind is Kind.CODE:
         # The code is kept in the outbox only to be sent; the booking holds only its hash.
         facts["code"] = code
@@ -126,23 +143,23 @@ def enqueue(
     facts.update(extra_facts or {})  # e.g. the reason an office closed (notifier.messages.Facts)
     rows = [
         {
-            "key": f"booking:{values['id']}:{kind.value}:{channel}" if send == 1
-            else f"booking:{values['id']}:{kind.value}:{send}:{channel}",
+            "key": f"booking:{values['id']}:{kind.value}:{channel.name}" if send == 1
+            else f"booking:{values['id']}:{kind.value}:{send}:{channel.name}",
             "booking_id": values["id"],
             "kind": kind.value,
-            "channel": channel,
-            "recipient": contact.phone if channel == "sms" else contact.email,
+            "channel": channel.name,
+            "recipient": address,
             "facts": facts,
-            "urgent": kind in URGENT,
+            "urgent": is_urgent(kind),
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
-        for channel in channels
+        for channel, address in routes
     ]
     added = insert_messages(connection, rows)
-    if added and kind in URGENT and connection.dialect.name == "postgresql":
+    if added and is_urgent(kind) and connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
     if kind is Kind.CALLED:
         # A call moves everyone behind up one place: warn those whose turn is now near.

@@ -25,9 +25,10 @@ from app.domain.requests import RequestStatus, RequestTiming
 from app.domain.roles import Role, StaffMember
 from app.domain.working_days import DayKind
 from app.models import Booking, DelayNotice, Office, RequestEvent, ServiceRequest, Staff
-from notifier.messages import Facts, Kind, channels_for
+from notifier.messages import Facts, Kind
+from notifier.registry import channels
 
-from .notifications import insert_messages
+from .notifications import addresses_of, insert_messages
 from .office_rules import catalogue, office_rules
 from .transactions import reading, violated_constraint, writing
 
@@ -383,12 +384,12 @@ def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datet
     if not view.timing.overdue:
         raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
     seq = len(view.notices) + 1
-    channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
+    sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses_of(row))]
     try:
         with writing() as connection:
             connection.execute(
                 insert(_notices),
-                {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(channels),
+                {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(sent_by),
                  "staff_id": staff.id},
             )  # fmt: skip
             _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
@@ -411,15 +412,14 @@ def _facts(row, kind: Kind, *, reason: str | None) -> dict:
 
 
 def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reason: str | None) -> int:
-    channels = channels_for(kind, phone=bool(row.phone_e164), email=bool(row.email))
     facts = _facts(row, kind, reason=reason)
     return insert_messages(
         connection,
         [
-            {"key": f"request:{row.id}:{key_part}:{channel}", "booking_id": None, "kind": kind.value,
-             "channel": channel, "recipient": row.phone_e164 if channel == "sms" else row.email, "facts": facts,
+            {"key": f"request:{row.id}:{key_part}:{channel.name}", "booking_id": None, "kind": kind.value,
+             "channel": channel.name, "recipient": address, "facts": facts,
              "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for channel in channels
+            for channel, address in channels().route(kind, addresses_of(row))
         ],
     )  # fmt: skip
 
@@ -533,8 +533,9 @@ def remind_notices_due(*, now: datetime) -> int:
             added += insert_messages(
                 connection,
                 [{"key": f"notice-reminder:{head.office_id}:{today.isoformat()}:{head.id}", "booking_id": None,
-                  "kind": Kind.NOTICE_REMINDER.value, "channel": "email", "recipient": head.email, "facts": facts,
-                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
+                  "kind": Kind.NOTICE_REMINDER.value, "channel": channel.name, "recipient": address, "facts": facts,
+                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+                 for channel, address in channels().route(Kind.NOTICE_REMINDER, addresses_of(head))],
             )  # fmt: skip
     return added
 

@@ -12,7 +12,8 @@ from app.domain.calendar import BANGKOK
 from app.domain.complaints import ComplaintStatus as S
 from app.domain.complaints import Priority, SlaDays
 from app.domain.errors import InvalidField, InvalidState
-from notifier.complaints import ComplaintFacts, render_complaint
+from notifier.complaints import ComplaintFacts
+from notifier.registry import render as render_complaint
 from notifier.sms import segments
 
 

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from notifier.dates import thai_date
-from notifier.messages import Facts, Kind, channels_for, render
+from notifier.messages import Facts, Kind
+from notifier.registry import channels, render
 from notifier.retry import RetryPolicy
 from notifier.sms import segments
 
@@ -78,12 +79,39 @@ def test_thai_dates_are_in_the_buddhist_era(day, style, expected):
     assert thai_date(day, style) == expected
 
 
+def routed(kind, **addresses) -> list[str]:
+    return [channel.name for channel, _ in channels().route(kind, addresses)]
+
+
 def test_turn_alerts_go_by_sms_and_the_rest_by_email_when_both_are_known():
-    assert channels_for(Kind.CALLED, phone=True, email=True) == ("sms",)
-    assert channels_for(Kind.BOOKED, phone=True, email=True) == ("email",)
-    assert channels_for(Kind.BOOKED, phone=True, email=False) == ("sms",)
-    assert channels_for(Kind.CALLED, phone=False, email=True) == ("email",)
-    assert channels_for(Kind.SURVEY, phone=False, email=False) == ()
+    both = {"phone_e164": "+66812345678", "email": "a@example.org"}
+    assert routed(Kind.CALLED, **both) == ["sms"]
+    assert routed(Kind.BOOKED, **both) == ["email"]
+    assert routed(Kind.BOOKED, phone_e164="+66812345678") == ["sms"]
+    assert routed(Kind.CALLED, email="a@example.org") == ["email"]
+    assert routed(Kind.SURVEY) == []
+    assert routed(Kind.DELAY_NOTICE, **both) == ["sms", "email"]  # Section 10: by every channel given
+
+
+def test_a_permanent_failure_falls_back_to_the_next_channel_in_the_kinds_order():
+    both = {"phone_e164": "+66812345678", "email": "a@example.org"}
+    registry = channels()
+    assert registry.fallback(Kind.CALLED, "sms", both)[0].name == "email"
+    assert registry.fallback(Kind.CALLED, "email", both) is None
+    assert registry.fallback(Kind.BOOKED, "email", both)[0].name == "sms"
+    assert registry.fallback(Kind.CALLED, "sms", {"phone_e164": "+66812345678"}) is None
+    assert registry.fallback(Kind.DELAY_NOTICE, "sms", both) is None  # it went by both already
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("channel", channels().names())
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_every_registered_channel_renders_every_kind_in_thai_and_english(channel, kind, locale):
+    rendered = render(facts(kind, locale), channel)
+
+    assert rendered.text.strip()
+    thai = any("\u0e00" <= ch <= "\u0e7f" for ch in rendered.text.replace("Khiw (คิว)", ""))
+    assert thai == (locale == "th") or kind is Kind.CODE
 
 
 def test_thai_text_costs_ucs2_segments():
