@@ -31,6 +31,7 @@ from .kinds import EVERY_CHANNEL, is_urgent
 CHANNEL_MODULES = (
     "notifier.channels.sms",
     "notifier.channels.email",
+    "notifier.channels.line",
 )
 
 

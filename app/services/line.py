@@ -28,8 +28,8 @@ from app.domain.status import Status
 from app.links import booking_status_url, line_follow_qr_url, line_follow_url
 from app.models import Booking, LineWebhookEvent
 from app.settings import Settings
-from notifier import line as line_messages
 from notifier.backends.base import DeliveryFailed
+from notifier.channels import line as line_messages
 
 from .office_rules import catalogue
 from .transactions import reading, writing

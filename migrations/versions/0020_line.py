@@ -1,7 +1,7 @@
 """LINE: the LINE user following a booking, and the webhook events already handled
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019 (c18; the integrator re-chains)
 Create Date: 2026-12-06 08:10:00
 
 """
@@ -13,7 +13,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0020"
-down_revision = "0016"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

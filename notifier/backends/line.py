@@ -12,13 +12,13 @@ friend cannot be pushed to, now or later: permanent, the outbox falls back to SM
 e-mail. 401/403 are our configuration (a revoked token): retried, so messages go out
 once an IT officer fixes it.
 
-The rendered message carries its LINE form as JSON (``Outgoing.html``: the rich part, as
-HTML is for an e-mail); ``Outgoing.text`` alone is sent as plain text otherwise.
+The rendered message carries its LINE form (a Flex message) in ``Outgoing.data``;
+``Outgoing.text`` alone is sent as plain text otherwise. The channel (``notifier/channels/line.py``)
+checks the user id before a backend sees it.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
@@ -60,9 +60,8 @@ def check_user_id(to: str) -> None:
 
 def line_messages(message: Outgoing) -> list[dict]:
     """The LINE message objects of a rendered message: its Flex form, else its plain text."""
-    if message.html:
-        rich = json.loads(message.html)
-        return rich if isinstance(rich, list) else [rich]
+    if message.data:
+        return [message.data]
     return [{"type": "text", "text": message.text[:5000]}]
 
 

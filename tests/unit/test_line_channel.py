@@ -5,7 +5,6 @@ LINE user id never shows in a log or the console."""
 from __future__ import annotations
 
 import io
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,6 @@ from app.domain import line_link
 from app.domain.status import Status
 from app.links import line_follow_url
 from config import ConfigError, settings_from_env
-from notifier import line as line_texts
 from notifier.backends.base import DeliveryFailed, Outgoing
 from notifier.backends.line import (
     LineBackend,
@@ -27,6 +25,7 @@ from notifier.backends.line import (
     retry_key,
     valid_signature,
 )
+from notifier.channels import line as line_texts
 from notifier.messages import Facts, Kind
 from notifier.redact import scrub
 from tests.support.line_api import ACCESS_TOKEN, CHANNEL_SECRET, PUSH, FakeLine, signed, user_id
@@ -65,7 +64,7 @@ def facts(kind: Kind, locale: str = "th", **extra) -> Facts:
 def outgoing(to: str, kind: Kind = Kind.CALLED, key: str = "booking:1:called:line") -> Outgoing:
     rendered = line_texts.render_line(facts(kind))
     return Outgoing(key=key, channel="line", to=to, text=rendered.text, subject=rendered.subject,
-                    html=rendered.html, tag=kind.value)  # fmt: skip
+                    data=rendered.data, tag=kind.value)  # fmt: skip
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -173,7 +172,7 @@ def test_the_webhook_signature_is_the_hmac_of_the_raw_body():
 @pytest.mark.parametrize("kind", BOOKING_KINDS)
 def test_every_kind_is_a_flex_bubble_with_the_number_large_and_a_link(kind, locale, api):
     rendered = line_texts.render_line(facts(kind, locale))
-    flex = json.loads(rendered.html)
+    flex = rendered.data
     body = flex["contents"]["body"]["contents"]
     number = next(c for c in body if c["text"] == "W012")
     assert number["size"] == "5xl" and number["weight"] == "bold"
@@ -184,14 +183,14 @@ def test_every_kind_is_a_flex_bubble_with_the_number_large_and_a_link(kind, loca
     assert thai == (locale == "th"), rendered.subject
     # The stand-in takes it as LINE would (a Flex message with alt text, a valid user).
     LineBackend(access_token=ACCESS_TOKEN, api_url=api.url).send(
-        Outgoing(key=f"{kind}:{locale}", channel="line", to=user_id(1), text=rendered.text, html=rendered.html)
+        Outgoing(key=f"{kind}:{locale}", channel="line", to=user_id(1), text=rendered.text, data=rendered.data)
     )
     assert len(api.accepted(PUSH)) == 1
 
 
 def test_your_turn_names_the_counter_in_large_type_in_the_citizens_language():
-    th = json.loads(line_texts.render_line(facts(Kind.CALLED)).html)
-    en = json.loads(line_texts.render_line(facts(Kind.CALLED, "en")).html)
+    th = line_texts.render_line(facts(Kind.CALLED)).data
+    en = line_texts.render_line(facts(Kind.CALLED, "en")).data
     assert th["altText"] == "ถึงคิวของท่านแล้ว: W012 → ช่องบริการ 3"
     assert en["altText"] == "It is your turn: W012 → Counter 3"
     counter = next(c for c in en["contents"]["body"]["contents"] if c["text"] == "Counter 3")

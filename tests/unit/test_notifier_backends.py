@@ -22,7 +22,7 @@ from tests.support.providers import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, SmtpInb
 THAI = "ถึงคิว W012 แล้ว เชิญที่ช่องบริการ 3"
 
 #: A good address for each registered channel.
-EXAMPLE_ADDRESS = {"sms": "+66812345678", "email": "somchai@example.org"}
+EXAMPLE_ADDRESS = {"sms": "+66812345678", "email": "somchai@example.org", "line": "U" + "0" * 32}
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,26 @@ def twilio_stand_in(request):
     return config, lambda: [r["form"]["Body"] for r in twilio.requests[start:]]
 
 
+@pytest.fixture(scope="module")
+def line_api():
+    from tests.support.line_api import FakeLine
+
+    server = FakeLine().start()
+    yield server
+    server.stop()
+
+
+def line_stand_in(request):
+    from tests.support.line_api import line_config
+
+    line = request.getfixturevalue("line_api")
+    start = len(line.requests)
+    texts = lambda: [m.get("text", "") for r in line.requests[start:] if r["accepted"] for m in r["body"]["messages"]]  # noqa: E731
+    return line_config(line), texts
+
+
 #: (channel, real backend) → its stand-in: the settings pointing at it, and what arrived.
-STAND_INS = {("email", "smtp"): smtp_stand_in, ("sms", "twilio"): twilio_stand_in}
+STAND_INS = {("email", "smtp"): smtp_stand_in, ("sms", "twilio"): twilio_stand_in, ("line", "line"): line_stand_in}
 
 BACKENDS = [(channel.name, name) for channel in channels() for name in channel.backend_names()]
 

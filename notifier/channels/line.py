@@ -1,4 +1,8 @@
-"""What Khiw tells a citizen by LINE: a Flex message with the number large, or plain text.
+"""LINE: the messenger most Thai adults read; a booking's messages go here first once its
+citizen follows it on LINE (the booking's ``line_user_id``, set by the webhook when the citizen
+sends the link code: ``app/services/line.py``). Preferred for every kind (read at once, carries
+links); a user who blocked the account is a permanent failure, so the message falls back to
+SMS, then e-mail. Backends: ``console``, ``null``, ``line`` (the Messaging API, ``LINE_BACKEND``).
 
 Every kind of booking message (booked, reminder, turn near, called, no-show, cancelled,
 survey, office closed) becomes one Flex bubble: what happened, the number in large type,
@@ -12,17 +16,22 @@ The texts are English source strings with their Thai in the Babel catalogue
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from .dates import thai_date
-from .messages import Facts, Kind, Rendered
+from ..backends.base import Backend, DeliveryFailed, Outgoing, Sent
+from ..backends.line import LINE, mask_user_id
+from ..channel import BackendContext, Channel, RenderOptions, pattern
+from ..content import Rendered
+from ..dates import thai_date
+from ..kinds import Kind
+from ..messages import Facts, compose
 
-_TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
+_TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 
 
 def N_(text: str) -> str:  # noqa: N802 - marks a text for the catalogue
@@ -79,9 +88,19 @@ WELCOME = N_(
 )
 
 
+def render(facts, options: RenderOptions) -> Rendered:
+    """The LINE form of a message: for a booking, a Flex card (``data``) with its preview as
+    ``subject`` and its plain text; anything else (never routed here: requests and complaints
+    have no LINE user) as the long form's plain text."""
+    if isinstance(facts, Facts) and Kind(facts.kind) in TEXTS:
+        return render_line(facts)
+    content = compose(facts, links_allowed=True)
+    return Rendered(content.subject, content.plain())
+
+
 def render_line(facts: Facts) -> Rendered:
-    """The LINE form of a booking message: ``subject`` is the preview, ``text`` the plain
-    text, ``html`` the Flex message (JSON) the backend pushes."""
+    """A booking message as a Flex card: ``subject`` is the preview, ``text`` the plain text,
+    ``data`` the Flex message the backend pushes."""
     locale = "en" if facts.locale == "en" else "th"
     kind = Kind(facts.kind)
     title_text, sentence = TEXTS.get(kind, (N_("Booked"), ""))
@@ -108,7 +127,7 @@ def render_line(facts: Facts) -> Rendered:
     plain = "\n".join(p for p in (preview, sentence_text, f"{facts.office} · {when}", link[1] if link else "") if p)
     flex = _bubble(preview, title, translate(locale, NUMBER_LABEL), number, counter, f"{facts.office}\n{when}",
                    sentence_text, link, locale)  # fmt: skip
-    return Rendered(preview, plain, json.dumps(flex, ensure_ascii=False))
+    return Rendered(preview, plain, data=flex)
 
 
 def _bubble(preview, title, label, number, counter, where, sentence, link, locale) -> dict:
@@ -152,3 +171,38 @@ def wrong_code_reply() -> list[dict]:
 
 def welcome_reply() -> list[dict]:
     return [text_message(f"{translate('th', WELCOME)}\n\n{translate('en', WELCOME)}")]
+
+
+# --- the channel ---------------------------------------------------------------------------
+
+
+class _NotSetUp:
+    """LINE_BACKEND=line without the LINE settings (LINE turned off later): every message to a
+    LINE user falls back to SMS, then e-mail, at once."""
+
+    name = "line"
+    channel = LINE
+
+    def send(self, message: Outgoing) -> Sent:
+        raise DeliveryFailed("LINE is not set up", permanent=True, code="line_not_set_up")
+
+
+def messaging_api(config: Mapping, channel: Channel, context: BackendContext) -> Backend:
+    from ..backends.line import LINE_API, LineBackend
+
+    if not (config.get("LINE_ENABLED") and config.get("LINE_CHANNEL_ACCESS_TOKEN")):
+        return _NotSetUp()
+    return LineBackend(access_token=config["LINE_CHANNEL_ACCESS_TOKEN"], api_url=config.get("LINE_API_URL") or LINE_API)
+
+
+CHANNEL = Channel(
+    name=LINE,
+    preference=10,
+    rich=True,
+    address_field="line_user_id",
+    setting="LINE_BACKEND",
+    backends={"line": messaging_api},
+    render=render,
+    valid_address=pattern(r"U[0-9a-f]{32}"),
+    mask_address=mask_user_id,
+)
