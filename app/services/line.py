@@ -30,7 +30,9 @@ from app.models import Booking, LineWebhookEvent
 from app.settings import Settings
 from notifier.backends.base import DeliveryFailed
 from notifier.channels import line as line_messages
+from notifier.kinds import Kind
 
+from . import notifications
 from .office_rules import catalogue
 from .transactions import reading, writing
 
@@ -164,6 +166,10 @@ def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now
     ).rowcount
     if not moved:
         return line_messages.wrong_code_reply()
+    if Status(found.status) is Status.BOOKED:
+        # From now on the booking's messages go by LINE: its confirmation first (a Flex card,
+        # through the outbox like every message; its key is new, the SMS/e-mail one went before).
+        notifications.enqueue(connection, found.id, Kind.BOOKED, now=now)
     locale = "en" if found.locale == "en" else "th"
     office = catalogue().by_id.get(found.office_id)
     return line_messages.linked_reply(

@@ -229,3 +229,24 @@ def test_a_head_sees_whether_line_is_connected_and_the_webhook_address(client, a
     app.config.update(line_config(line_api))
     page = client.get("/admin/pa-sang/").get_data(as_text=True)
     assert "เชื่อมต่อแล้ว: @khiwtest" in page and "http://localhost/webhooks/line" in page
+
+
+def test_a_linked_booking_s_messages_go_by_line_and_after_unfollow_by_sms_again(client, line, clock):
+    from app.domain.status import Status
+    from tests.integration.notifications_support import move, outbox_rows
+
+    office = make_office()
+    booking = client.post(
+        "/api/v1/bookings", json=web_booking(office.code, date="2026-11-23", slot="10:30", phone="0812345678")
+    ).json
+    assert [(r.kind, r.channel) for r in outbox_rows()] == [("booked", "sms")]
+    post_events(client, event("message", user_id(1), text=follow_link(client, booking["token"])))
+    # The confirmation again, now as a LINE card; then "your turn" by LINE.
+    move(booking["token"], Status.WAITING, Status.CALLED, now=clock.now)
+    assert [(r.kind, r.channel, r.recipient) for r in outbox_rows()][1:] == [
+        ("booked", "line", user_id(1)), ("called", "line", user_id(1)),
+    ]  # fmt: skip
+
+    post_events(client, event("unfollow", user_id(1)))
+    move(booking["token"], Status.SERVING, Status.DONE, now=clock.now)
+    assert [(r.kind, r.channel) for r in outbox_rows()][-1] == ("survey", "sms")
