@@ -75,6 +75,7 @@ class FakeLine:
         self._failures: list[int] = []
         self._retry_keys: set[str] = set()
         self._lock = threading.Lock()
+        self.on_arrival = None  # called with each accepted request (benchmarks time arrivals)
         line = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -144,8 +145,11 @@ class FakeLine:
         with self._lock:
             if key:
                 self._retry_keys.add(key)
-            self.requests.append({"path": path, "status": 200, "body": body, "retry_key": key, "accepted": True})
+            record = {"path": path, "status": 200, "body": body, "retry_key": key, "accepted": True}
+            self.requests.append(record)
             self.arrived_at.append(time.monotonic())
+        if self.on_arrival:
+            self.on_arrival(record)
         answer = {"sentMessages": [{"id": str(uuid.uuid4().int)[:18], "quoteToken": "q"} for _ in messages]}
         return 200, answer, body
 
