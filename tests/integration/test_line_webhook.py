@@ -250,3 +250,20 @@ def test_a_linked_booking_s_messages_go_by_line_and_after_unfollow_by_sms_again(
     post_events(client, event("unfollow", user_id(1)))
     move(booking["token"], Status.SERVING, Status.DONE, now=clock.now)
     assert [(r.kind, r.channel) for r in outbox_rows()][-1] == ("survey", "sms")
+
+
+def test_a_walk_in_follows_on_line_from_the_page_its_ticket_s_qr_opens(client, line):
+    from app.extensions import db as database
+    from app.services.auth import register_kiosk
+
+    office = make_office()
+    register_kiosk(office, "Front door", "front-door-key-123")
+    database.session.commit()
+    ticket = client.post(f"/api/v1/offices/{office.code}/tickets", json={"service": "id-card"},
+                         headers={"X-Kiosk-Key": "front-door-key-123"}).json  # fmt: skip
+    assert ticket["status"] == "waiting" and ticket["status_url"].endswith(f"/b/{ticket['token']}")
+
+    post_events(client, event("message", user_id(6), text=follow_link(client, ticket["token"])))
+
+    assert linked_user() == [user_id(6)]
+    assert ticket["number"] in line.wait_for(1, REPLY)[0]["body"]["messages"][0]["text"]
