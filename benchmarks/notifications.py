@@ -136,7 +136,7 @@ def run_engine(name: str, url: str, calls_per_clerk: int, channel: str = "sms") 
                     connection.execute(Booking.__table__.update().where(Booking.id == row.id)
                                        .values(counter_id=counters[index]))  # fmt: skip
                     moved = move_booking(row, Status.CALLED, now=system_clock(), actor=f"staff:bench{index}")
-                    notifications.enqueue(connection, moved, Status.CALLED, now=system_clock())
+                    notifications.notify(connection, moved, Status.CALLED, now=system_clock())
                 db.session.remove()
                 time.sleep(0.2)  # a clerk calls again once the last person reached the counter
 

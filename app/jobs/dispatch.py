@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.services import outbox
-from app.services.notifications import WAKE_CHANNEL
+from app.services.outbox_writer import WAKE_CHANNEL
 from app.settings import Settings
 from notifier.backends.base import DeliveryFailed, Outgoing
 from notifier.kinds import URGENT_VALIDITY_SECONDS

@@ -31,8 +31,10 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # booking:<id>:<kind>:<channel> — a retried request, or a job run twice, enqueues nothing new.
+    # <subject>:<kind>:<channel> — a retried request, or a job run twice, enqueues nothing new.
     key: Mapped[str] = mapped_column(String(120), unique=True)
+    # Who the message is about: booking:<id>, request:<id>, complaint:<id> (a fallback reads its addresses again).
+    subject: Mapped[str | None] = mapped_column(String(40))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))

@@ -160,7 +160,7 @@ def _cancel_day(
     for found in rows:
         moved = move_booking(BookingRow.of(found), Status.CANCELLED, now=now, actor=staff.actor, note=CLOSED_NOTE)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
-        notices += notifications.enqueue(connection, moved, Kind.OFFICE_CLOSED, now=now, extra_facts=reason)
+        notices += notifications.notify(connection, moved, Kind.OFFICE_CLOSED, now=now, extra_facts=reason)
     return len(rows), notices
 
 

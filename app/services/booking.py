@@ -291,9 +291,8 @@ def place_ticket(
             hold_expires_at=hold.expires_at if hold else None,
         )
         # The confirmation (or a hold's code) is written with the booking: both commit, or neither does.
-        notifications.enqueue(
+        notifications.notify(
             connection, row, notifications.Kind.CODE if hold else notifications.Kind.BOOKED, now=now,
-            contact=notifications.Contact(person.phone, person.email, person.locale),
             code=hold.code if hold else None,
         )  # fmt: skip
         board_cache.forget_office(office.id)
@@ -403,7 +402,7 @@ def _cancel(row: BookingRow, *, now: datetime, actor: str, note: str | None = No
         moved = move_booking(row, Status.CANCELLED, now=now, actor=actor, note=note)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start, held=held)
         if not held:
-            notifications.enqueue(connection, moved, notifications.Kind.CANCELLED, now=now)
+            notifications.notify(connection, moved, notifications.Kind.CANCELLED, now=now)
     return _view(moved, now=now)
 
 

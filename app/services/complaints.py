@@ -38,10 +38,9 @@ from app.models import (
     SurveyResponse,
 )
 from notifier.complaints import COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY, ComplaintFacts
-from notifier.registry import channels
 
-from .notifications import addresses_of, insert_messages
 from .office_rules import catalogue, office_rules
+from .outbox_writer import Subject, addresses_in, enqueue
 from .transactions import reading, writing
 
 _complaints = Complaint.__table__
@@ -589,9 +588,6 @@ def _notify(connection: Connection, complaint_id: int, kind: str, *, now: dateti
             reply: str = "") -> int:  # fmt: skip
     """Tell the complainant (by the first channel they can be reached on); 0 when they gave none."""
     row = connection.execute(select(*_COLUMNS).select_from(_FROM).where(_c.id == complaint_id)).one()
-    routes = channels().route(kind, addresses_of(row))
-    if not routes:
-        return 0
     office = catalogue().by_id[row.office_id]
     facts = ComplaintFacts(
         kind=kind, locale=row.locale or "th", office_th=office.name_th, office_en=office.name_en,
@@ -599,13 +595,8 @@ def _notify(connection: Connection, complaint_id: int, kind: str, *, now: dateti
         due=_local_stamp(row.due_at),
     ).to_json()  # fmt: skip
     facts["complaint_token"] = row.token  # the link is built when sending; the purge erases it
-    return insert_messages(
-        connection,
-        [{"key": f"complaint:{complaint_id}:{kind}:{reply_id}:{channel.name}", "booking_id": None, "kind": kind,
-          "channel": channel.name, "recipient": address, "facts": facts,
-          "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-         for channel, address in routes],
-    )  # fmt: skip
+    subject = Subject(f"complaint:{complaint_id}", addresses_in(row), facts)
+    return enqueue(connection, subject, kind, now=now, key=f"{kind}:{reply_id}")
 
 
 def complaint_facts(stored: dict, base_url: str) -> ComplaintFacts:
@@ -648,13 +639,8 @@ def send_daily_summaries(*, now: datetime) -> int:
                 day=today.isoformat(), breaches=breaches, open_count=len(rows),
             ).to_json()  # fmt: skip
             facts["office_code"] = office.code
-            added += insert_messages(
-                connection,
-                [{"key": f"complaint-summary:{office_id}:{today.isoformat()}:{channel.name}", "booking_id": None,
-                  "kind": COMPLAINT_SUMMARY, "channel": channel.name, "recipient": to, "facts": facts,
-                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-                 for channel, to in channels().route(COMPLAINT_SUMMARY, {"email": address})],
-            )  # fmt: skip
+            subject = Subject(f"complaint-summary:{office_id}", {"email": address}, facts)
+            added += enqueue(connection, subject, COMPLAINT_SUMMARY, now=now, key=today.isoformat())
     return added
 
 

@@ -156,8 +156,7 @@ def confirm_booking(token: str, code: object, *, settings: Settings):
             .values(seq=seq, number=number, hold_code_hash=None, hold_expires_at=None)
         )  # the code is single-use: its hash goes with the hold
         moved = replace(moved, seq=seq, number=number)
-        contact = notifications.Contact(found.phone_e164, found.email, found.locale or "th")
-        notifications.enqueue(connection, moved, notifications.Kind.BOOKED, now=now, contact=contact)
+        notifications.notify(connection, moved, notifications.Kind.BOOKED, now=now)
         view = _view(moved, now=now, office=office)
     return view
 
@@ -226,6 +225,5 @@ def resend_code(token: str, *, settings: Settings):
         ).rowcount  # fmt: skip
         if changed != 1:
             raise InvalidState(N_("This booking changed a moment ago; please look again."))
-        contact = notifications.Contact(found.phone_e164, found.email, found.locale or "th")
-        notifications.enqueue(connection, row, notifications.Kind.CODE, now=now, contact=contact, code=code, send=send)
+        notifications.notify(connection, row, notifications.Kind.CODE, now=now, code=code, send=send)
     return _view(row, now=now)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 
 from app.links import booking_status_url, booking_survey_url, request_status_url
-from app.models import Booking, OutboxMessage
+from app.models import OutboxMessage
 from notifier.backends.base import DeliveryFailed
 from notifier.complaints import COMPLAINT_KINDS, ComplaintFacts
 from notifier.messages import Facts
@@ -25,11 +25,10 @@ from notifier.registry import channels
 from notifier.retry import RetryPolicy
 
 from .complaints import complaint_facts
-from .notifications import address_columns, insert_messages
+from .outbox_writer import fall_back
 from .transactions import reading, writing
 
 _outbox = OutboxMessage.__table__
-_bookings = Booking.__table__
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class Claimed:
     attempts: int
     booking_id: int | None
     urgent: bool
+    subject: str | None = None
 
     def render_facts(self, base_url: str) -> Facts | ComplaintFacts:
         if self.kind in COMPLAINT_KINDS:
@@ -60,7 +60,8 @@ class Claimed:
 
 
 _o = _outbox.c
-_RETURNED = (_o.id, _o.key, _o.kind, _o.channel, _o.recipient, _o.facts, _o.attempts, _o.booking_id, _o.urgent)
+_RETURNED = (_o.id, _o.key, _o.kind, _o.channel, _o.recipient, _o.facts, _o.attempts, _o.booking_id, _o.urgent,
+             _o.subject)  # fmt: skip
 
 
 def _due(now: datetime):
@@ -154,26 +155,8 @@ def record_failure(
             update(_outbox).where(_o.id == message.id, _o.claimed_by == worker, _o.status == "sending").values(**values)
         ).rowcount
         if moved and failure.permanent:
-            _fall_back(connection, message, now=now)
+            fall_back(connection, message, now=now)
     return values["status"] if moved else "lost"
-
-
-def _fall_back(connection, message, *, now: datetime) -> int:
-    """Write the message again for the next channel the person can be reached on, if any."""
-    if message.booking_id is None:
-        return 0
-    found = connection.execute(select(*address_columns(_bookings)).where(_bookings.c.id == message.booking_id)).first()
-    kind = message.facts.get("kind", message.kind)
-    following = channels().fallback(kind, message.channel, dict(found._mapping)) if found else None
-    if following is None:
-        return 0
-    channel, address = following
-    return insert_messages(
-        connection,
-        [{"key": f"{message.key}:{channel.name}-fallback"[:120], "booking_id": message.booking_id, "kind": kind,
-          "channel": channel.name, "recipient": address, "facts": message.facts, "urgent": message.urgent,
-          "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
-    )  # fmt: skip
 
 
 def record_delivery_status(provider_id: str, status: str, error_code: str | None, *, now: datetime) -> bool:
@@ -194,7 +177,7 @@ def record_delivery_status(provider_id: str, status: str, error_code: str | None
             values["last_error"] = f"{code} delivery {status}"
         connection.execute(update(_outbox).where(_o.id == message.id).values(**values))
         if channels().get(message.channel).receipt_is_permanent(status, code):
-            _fall_back(connection, message, now=now)
+            fall_back(connection, message, now=now)
     return True
 
 

@@ -45,7 +45,7 @@ def _notify(kind: str, row: BookingRow, now: datetime) -> None:
     It runs inside the move's write transaction, so the message commits with the move or not
     at all; the dispatcher sends it (woken at once on PostgreSQL, within a second on SQLite).
     """
-    notifications.enqueue(db.session.connection(), row, kind, now=now)
+    notifications.notify(db.session.connection(), row, kind, now=now)
 
 
 # --- who may act --------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from app.models import Booking, DelayNotice, Office, RequestEvent, ServiceReques
 from notifier.messages import Facts, Kind
 from notifier.registry import channels
 
-from .notifications import addresses_of, insert_messages
 from .office_rules import catalogue, office_rules
+from .outbox_writer import Subject, addresses_in, enqueue
 from .transactions import reading, violated_constraint, writing
 
 _requests = ServiceRequest.__table__
@@ -384,7 +384,7 @@ def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datet
     if not view.timing.overdue:
         raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
     seq = len(view.notices) + 1
-    sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses_of(row))]
+    sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses_in(row))]
     try:
         with writing() as connection:
             connection.execute(
@@ -412,16 +412,8 @@ def _facts(row, kind: Kind, *, reason: str | None) -> dict:
 
 
 def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reason: str | None) -> int:
-    facts = _facts(row, kind, reason=reason)
-    return insert_messages(
-        connection,
-        [
-            {"key": f"request:{row.id}:{key_part}:{channel.name}", "booking_id": None, "kind": kind.value,
-             "channel": channel.name, "recipient": address, "facts": facts,
-             "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for channel, address in channels().route(kind, addresses_of(row))
-        ],
-    )  # fmt: skip
+    subject = Subject(f"request:{row.id}", addresses_in(row), _facts(row, kind, reason=reason))
+    return enqueue(connection, subject, kind, now=now, key=key_part)
 
 
 # --- the letter, the export ---------------------------------------------------------------
@@ -530,13 +522,8 @@ def remind_notices_due(*, now: datetime) -> int:
                 office_th=office.name_th, office_en=office.name_en, service_th="", service_en="",
                 day=today.isoformat(), references=", ".join(references),
             ).to_json()  # fmt: skip
-            added += insert_messages(
-                connection,
-                [{"key": f"notice-reminder:{head.office_id}:{today.isoformat()}:{head.id}", "booking_id": None,
-                  "kind": Kind.NOTICE_REMINDER.value, "channel": channel.name, "recipient": address, "facts": facts,
-                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-                 for channel, address in channels().route(Kind.NOTICE_REMINDER, addresses_of(head))],
-            )  # fmt: skip
+            subject = Subject(f"notice-reminder:{head.office_id}", addresses_in(head), facts)
+            added += enqueue(connection, subject, Kind.NOTICE_REMINDER, now=now, key=f"{today.isoformat()}:{head.id}")
     return added
 
 

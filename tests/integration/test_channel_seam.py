@@ -48,3 +48,16 @@ def test_a_permanent_failure_of_the_new_channel_falls_back_to_the_next_one(app, 
 
     assert [(r.channel, r.status) for r in outbox_rows()] == [("pager", "dead"), ("email", "sent")]
     assert pager == []
+
+
+def test_a_complaints_message_falls_back_by_the_same_rule(app, client, pager):
+    office = make_office()
+    body = {"office": office.code, "topic": "service_delay", "text": "รอคิวนานเกินสองชั่วโมง", "phone": "0812340000",
+            "email": "somchai@example.org"}  # fmt: skip
+    assert client.post("/api/v1/complaints", json=body).status_code == 201
+
+    Dispatcher(app).run_once()
+
+    rows = outbox_rows(kind="complaint_received")
+    assert [(r.channel, r.status) for r in rows] == [("pager", "dead"), ("email", "sent")]
+    assert {r.subject for r in rows} == {rows[0].subject} and rows[0].subject.startswith("complaint:")
