@@ -169,7 +169,7 @@ def _link(connection: Connection, code: line_link.LinkCode, user_id: str, *, now
     if Status(found.status) is Status.BOOKED:
         # From now on the booking's messages go by LINE: its confirmation first (a Flex card,
         # through the outbox like every message; its key is new, the SMS/e-mail one went before).
-        notifications.enqueue(connection, found.id, Kind.BOOKED, now=now)
+        notifications.notify(connection, found.id, Kind.BOOKED, now=now)
     locale = "en" if found.locale == "en" else "th"
     office = catalogue().by_id.get(found.office_id)
     return line_messages.linked_reply(
