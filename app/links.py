@@ -25,6 +25,16 @@ def booking_survey_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/b/{token}/survey"
 
 
+def booking_find_url(base_url: str) -> str:
+    """"Find my booking" by its number (what an SMS without a link names)."""
+    return f"{base_url.rstrip('/')}/find"
+
+
+def complaint_find_url(base_url: str) -> str:
+    """"Find my complaint" by its reference (what an SMS without a link names)."""
+    return f"{base_url.rstrip('/')}/c/find"
+
+
 def request_status_url(base_url: str, token: str) -> str:
     """A Section 10 request's tracking page."""
     return f"{base_url.rstrip('/')}/r/{token}"

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from notifier.dates import thai_date as format_day
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,12 @@ class TicketData:
 
 
 def thai_date(moment: datetime) -> str:
-    """23 พ.ย. 2569 — the Buddhist Era, as Thai documents write dates."""
-    return f"{moment.day} {THAI_MONTHS[moment.month - 1]} {moment.year + 543}"
+    """23 พ.ย. 2569 — the Buddhist Era, as Thai documents write dates (the one formatter)."""
+    return format_day(moment.date(), "medium", "th")
 
 
 def english_date(moment: datetime) -> str:
-    return f"{moment.day} {ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
+    return format_day(moment.date(), "medium", "en")
 
 
 def ticket_layout(data: TicketData) -> list[Block]:

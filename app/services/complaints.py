@@ -24,7 +24,7 @@ from app.domain.complaints import ComplaintStatus, Priority, Topic
 from app.domain.errors import N_, Forbidden, InvalidState, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
-from app.links import complaint_status_url, staff_complaints_url
+from app.links import complaint_find_url, complaint_status_url, staff_complaints_url
 from app.models import (
     Booking,
     BookingEvent,
@@ -591,8 +591,8 @@ def _notify(connection: Connection, complaint_id: int, kind: str, *, now: dateti
     office = catalogue().by_id[row.office_id]
     facts = ComplaintFacts(
         kind=kind, locale=row.locale or "th", office_th=office.name_th, office_en=office.name_en,
-        reference=row.reference, topic_th=row.topic_th, topic_en=row.topic_en, status=row.status, reply=reply,
-        due=_local_stamp(row.due_at),
+        reference=row.reference, topic_th=row.topic_th, topic_en=row.topic_en, status=row.status,
+        status_label=rules.STATUS_LABELS[ComplaintStatus(row.status)], reply=reply, due=_local_stamp(row.due_at),
     ).to_json()  # fmt: skip
     facts["complaint_token"] = row.token  # the link is built when sending; the purge erases it
     subject = Subject(f"complaint:{complaint_id}", addresses_in(row), facts)
@@ -604,6 +604,7 @@ def complaint_facts(stored: dict, base_url: str) -> ComplaintFacts:
     links = {}
     if stored.get("complaint_token"):
         links["status_url"] = complaint_status_url(base_url, stored["complaint_token"])
+        links["find_url"] = complaint_find_url(base_url)
     if stored.get("office_code"):
         links["list_url"] = staff_complaints_url(base_url, stored["office_code"])
     return ComplaintFacts.from_json({**stored, **links})
@@ -628,6 +629,7 @@ def send_daily_summaries(*, now: datetime) -> int:
             ).all()  # fmt: skip
             breaches = [
                 {"reference": r.reference, "topic_th": r.topic_th, "topic_en": r.topic_en, "priority": r.priority,
+                 "priority_label": rules.PRIORITY_LABELS[Priority(r.priority)],
                  "due": _local_stamp(r.due_at), "hours_late": int((now - r.due_at).total_seconds() // 3600),
                  "assignee": r.assignee_name}
                 for r in rows if r.due_at < now

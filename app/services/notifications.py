@@ -119,6 +119,7 @@ def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
         counter_th=counter.name_th if counter else None,
         counter_en=counter.name_en if counter else None,
         people_ahead=people_ahead,
+        booking_channel=values["channel"],
         estimated_at=estimated_at.astimezone(BANGKOK).strftime("%H:%M") if estimated_at else None,
     ).to_json()
     # The links are built when sending, from PUBLIC_BASE_URL; the purge erases the token.
@@ -152,14 +153,17 @@ def enqueue_near_turn(connection: Connection, office_id: int, day: date, channel
         return 0
     b = _bookings.c
     waiting = connection.execute(
-        select(b.id, b.seq, b.slot_start, b.status, b.service_id).where(
+        select(b.id, b.seq, b.slot_start, b.status, b.service_id, b.priority, b.checked_in_at).where(
             b.office_id == office_id,
             b.day == day,
             b.channel == channel.value,
             b.status.in_(sorted(s.value for s in NOT_YET_CALLED)),
         )
     ).all()
-    ordered = sorted(waiting, key=lambda r: queue.call_order_key(queue.QueueEntry(channel, r.seq, r.slot_start)))
+    # The one declared call order (queue.CALL_ORDER_FIELDS: priority, window, arrival, number),
+    # as the counter calls and the status page counts: "N ahead" here says the same.
+    ordered = sorted(waiting, key=lambda r: queue.call_order_key(
+        queue.QueueEntry(channel, r.seq, r.slot_start, r.priority, r.checked_in_at)))
     counters = len(office.counters_for(channel))
     local = local_now(now)
     added = 0

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 
-from app.links import booking_status_url, booking_survey_url, request_status_url
+from app.links import booking_find_url, booking_status_url, booking_survey_url, request_status_url
 from app.models import OutboxMessage
 from notifier.backends.base import DeliveryFailed
 from notifier.complaints import COMPLAINT_KINDS, ComplaintFacts
@@ -49,7 +49,8 @@ class Claimed:
             return complaint_facts(self.facts, base_url)
         token = self.facts.get("token")
         links = (
-            {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token)}
+            {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token),
+             "find_url": booking_find_url(base_url)}
             if token
             else {}
         )

@@ -30,6 +30,7 @@ from kiosk.html import ticket_html
 from kiosk.image import TicketPicture, render_ticket, ticket_preview
 from kiosk.layout import TicketData, ticket_layout
 from kiosk.printers import PrinterConfig, PrinterFault, send
+from notifier.i18n import translator
 
 from .booking import BookingView, Person, _service, find_booking, place_ticket
 from .office_rules import office_rules
@@ -39,13 +40,9 @@ log = logging.getLogger(__name__)
 _b = Booking.__table__.c
 _s = Service.__table__.c
 
-#: Thai words for the priority groups on paper (the English labels are the domain's).
-PRIORITY_THAI = {
-    Priority.ELDERLY: "อายุ 60 ปีขึ้นไป",
-    Priority.DISABLED: "ผู้พิการ",
-    Priority.PREGNANT: "สตรีมีครรภ์",
-    Priority.MONK: "พระภิกษุ สามเณร",
-}
+def priority_thai(priority: Priority) -> str:
+    """A priority group's words on paper in Thai: the domain's label from the catalogue."""
+    return translator("th")(PRIORITY_LABELS[priority])
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,7 @@ def ticket_data(view: BookingView, settings: Settings) -> TicketData:
         people_ahead=view.people_ahead or 0,
         wait_minutes=wait,
         status_url=booking_status_url(settings.public_base_url, view.token),
-        priority_th=PRIORITY_THAI[priority] if priority else None,
+        priority_th=priority_thai(priority) if priority else None,
         priority_en=PRIORITY_LABELS[priority] if priority else None,
     )
 

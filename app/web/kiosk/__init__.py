@@ -18,7 +18,7 @@ kiosk = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 @kiosk.get("/<code>")
 def kiosk_page(code: str):
     office = office_rules(code)
-    priorities = [(p.value, PRIORITY_LABELS[p], tickets.PRIORITY_THAI[p]) for p in Priority]
+    priorities = [(p.value, PRIORITY_LABELS[p], tickets.priority_thai(p)) for p in Priority]
     return render_template("kiosk/kiosk.html", office=office, priorities=priorities, locale=locale())
 
 
