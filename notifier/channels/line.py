@@ -11,44 +11,27 @@ survey). Its ``altText`` (what the chat list and the notification show) says the
 in one line. LINE carries links freely (no NBTC registration, unlike SMS).
 
 The texts are English source strings with their Thai in the Babel catalogue
-(``app/translations``), read here without Flask.
+(``app/translations``), read through ``notifier.i18n`` (no Flask).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
-from pathlib import Path
-
-from babel.support import NullTranslations, Translations
 
 from ..backends.base import Backend, DeliveryFailed, Outgoing, Sent
 from ..backends.line import LINE, mask_user_id
 from ..channel import BackendContext, Channel, RenderOptions, pattern
 from ..content import Rendered
 from ..dates import thai_date
+from ..i18n import N_, translator
 from ..kinds import Kind
 from ..messages import Facts, compose
-
-_TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
-
-
-def N_(text: str) -> str:  # noqa: N802 - marks a text for the catalogue
-    return text
-
-
-@cache
-def _catalogue(locale: str) -> NullTranslations:
-    if locale == "en":
-        return NullTranslations()
-    return Translations.load(str(_TRANSLATIONS), [locale])
 
 
 def translate(locale: str, text: str, **values) -> str:
     """``text`` in ``locale`` (Thai unless "en"), with ``%(name)s`` placeholders filled."""
-    translated = _catalogue("en" if locale == "en" else "th").gettext(text)
-    return translated % values if values else translated
+    return translator(locale)(text, **values)
 
 
 #: Per kind: (what happened, a sentence under it). ``%(...)s`` come from the facts.
