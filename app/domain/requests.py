@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .errors import N_, InvalidField, InvalidState
+from .errors import N_, InvalidField
 from .text import showable, tidy
+from .transitions import TransitionTable
 from .working_days import DayKind, add_days
 
 #: Section 10: a late applicant is told the reason every 7 days until the matter is done.
@@ -62,18 +63,21 @@ _ALLOWED: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 
 
+#: The request's moves, checked by the one helper every aggregate uses.
+TRANSITIONS = TransitionTable(
+    _ALLOWED,
+    N_("This request is “%(request_status)s”, so it cannot become “%(request_target)s”."),
+    ("request_status", "request_target"),
+)
+
+
 def can_move(current: RequestStatus, target: RequestStatus) -> bool:
-    return target in _ALLOWED[current]
+    return TRANSITIONS.can_move(current, target)
 
 
 def check_move(current: RequestStatus, target: RequestStatus) -> None:
     """Raise InvalidState unless a request in ``current`` may move to ``target``."""
-    if not can_move(current, target):
-        raise InvalidState(
-            N_("This request is “%(request_status)s”, so it cannot become “%(request_target)s”."),
-            request_status=current.value,
-            request_target=target.value,
-        )
+    TRANSITIONS.check(current, target)
 
 
 def due_on(

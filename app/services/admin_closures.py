@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.admin_rules import ClosureRequest
+from app.domain.calendar import local_now
 from app.domain.errors import N_, InvalidField, NotFound
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
@@ -25,7 +26,7 @@ from app.models import Booking, Closure, Office
 from notifier.messages import Kind
 
 from . import audit, notifications
-from .admin import _today, active_bookings_on, office_for
+from .admin import active_bookings_on, office_for
 from .capacity import give_back_place
 from .status import BookingRow, booking_columns, move_booking
 from .transactions import reading, violated_constraint, writing
@@ -74,7 +75,7 @@ def close_days(
     """Close the office on each date (a holiday file's): dates passed or already closed are
     skipped and reported. With bookings on any date and not ``confirmed``, nothing is written
     and the outcome lists the booked dates."""
-    today = _today(now)
+    today = local_now(now).date()
     requests = list(requests)
     reading()
     office = office_for(code, staff)
@@ -171,7 +172,7 @@ def reopen_day(code: str, staff: StaffMember, day: date, *, now: datetime) -> No
         row = next((c for c in office.closures if c.day == day), None)
         if row is None:
             raise NotFound(N_("The office is not closed on %(date)s."), date=day.isoformat())
-        if day < _today(now):
+        if day < local_now(now).date():
             raise InvalidField("day", N_("%(date)s has passed; choose today or a later date."), date=day.isoformat())
         before = {"reason_th": row.reason_th, "reason_en": row.reason_en}
         office.closures.remove(row)

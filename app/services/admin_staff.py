@@ -24,7 +24,7 @@ from app.models import Kiosk, Staff, StaffToken
 
 from . import audit
 from .admin import office_for
-from .auth import _sha256
+from .auth import kiosk_key_hash
 from .transactions import reading, writing
 
 
@@ -160,7 +160,7 @@ def create_kiosk(code: str, staff: StaffMember, name: str, *, now: datetime) -> 
     key = secrets.token_urlsafe(24)
     with writing():
         office = office_for(code, staff)
-        row = Kiosk(office_id=office.id, name=name, key_hash=_sha256(key), active=True)
+        row = Kiosk(office_id=office.id, name=name, key_hash=kiosk_key_hash(key), active=True)
         db.session.add(row)
         db.session.flush()
         audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after={"name": name, "active": True})

@@ -27,6 +27,11 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def kiosk_key_hash(key: str) -> str:
+    """How a kiosk key is kept (the administration issues keys; ``kiosk_for_key`` checks them)."""
+    return _sha256(key)
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str

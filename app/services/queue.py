@@ -29,8 +29,9 @@ from app.extensions import db
 from app.models import Booking
 
 from . import board_cache, notifications
-from .booking import BookingView, _view, call_order_by
+from .booking_view import BookingView, booking_view
 from .office_rules import catalogue, office_rules
+from .queue_order import call_order_by
 from .status import BookingRow, booking_columns, move_booking
 from .transactions import is_sqlite, reading, writing
 
@@ -62,7 +63,7 @@ def office_for_staff(code: str, staff: StaffMember) -> OfficeRules:
     return office
 
 
-def _counter(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterInfo]:
+def counter_for_staff(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterInfo]:
     for office in catalogue().by_id.values():
         counter = office.counter_by_id(counter_id)
         if counter is not None:
@@ -141,7 +142,7 @@ def counters(code: str, staff: StaffMember, *, now: datetime) -> list[CounterVie
     serving = {}
     for found in rows:
         row = BookingRow.of(found)
-        serving[row.counter_id] = _view(row, now=now, office=office)
+        serving[row.counter_id] = booking_view(row, now=now, office=office)
     return [
         CounterView(c, tuple(s.code for s in office.active_services() if c.calls_service(s.id)), serving.get(c.id))
         for c in office.counters
@@ -164,7 +165,7 @@ def waiting_line(code: str, staff: StaffMember, *, now: datetime) -> QueueView:
     views, position = [], {channel: 0 for channel in Channel}
     for found in sorted(rows, key=lambda r: order[Channel(r.channel)]):
         row = BookingRow.of(found)
-        views.append(_view(row, now=now, office=office, ahead=position[row.channel]))
+        views.append(booking_view(row, now=now, office=office, ahead=position[row.channel]))
         position[row.channel] += 1
     return QueueView(office, position, views)
 
@@ -204,7 +205,7 @@ def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingV
     The counter's own channels first; another channel only when the office allows it
     (``cross_channel_calls``) and the counter's own channels are empty.
     """
-    office, counter = _counter(counter_id, staff)
+    office, counter = counter_for_staff(counter_id, staff)
     own = sorted(c.value for c in counter.channels)
     with writing():
         found = _next_candidate(office, counter, own, now)
@@ -224,7 +225,7 @@ def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingV
             also={"counter_id": counter.id, "called_at": now, "recalls": 0},
         )
         _notify("called", row, now)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def recall(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
@@ -244,7 +245,7 @@ def recall(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
                 also={"called_at": now, "recalls": row.recalls + 1},
             )  # fmt: skip
             _notify("called", row, now)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def start(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
@@ -252,7 +253,7 @@ def start(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
     office, row = _ticket(token, staff)
     with writing():
         row = move_booking(row, Status.SERVING, now=now, actor=staff.actor)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def done(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
@@ -260,7 +261,7 @@ def done(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
     with writing():
         row = move_booking(row, Status.DONE, now=now, actor=staff.actor)
         _notify("done", row, now)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def no_show(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
@@ -271,7 +272,7 @@ def no_show(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
     with writing():
         row = move_booking(row, Status.NO_SHOW, now=now, actor=staff.actor)
         _notify("no_show", row, now)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def transfer(
@@ -301,7 +302,7 @@ def transfer(
         note = f"transfer to counter {to.number}"
     with writing():
         row = move_booking(row, Status.WAITING, now=now, actor=staff.actor, note=note, also=also)
-    return _view(row, now=now, office=office)
+    return booking_view(row, now=now, office=office)
 
 
 def _cannot(row: BookingRow, target: Status) -> InvalidState:
@@ -394,7 +395,7 @@ class ConsoleView:
 
 
 def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> ConsoleView:
-    office, counter = _counter(counter_id, staff)
+    office, counter = counter_for_staff(counter_id, staff)
     current = next((v.serving for v in counters(office.code, staff, now=now) if v.counter.id == counter.id), None)
     line = waiting_line(office.code, staff, now=now)
     mine = [

@@ -32,7 +32,7 @@ from kiosk.layout import TicketData, ticket_layout
 from kiosk.printers import PrinterConfig, PrinterFault, send
 from notifier.i18n import translator
 
-from .booking import BookingView, Person, _service, find_booking, place_ticket
+from .booking import BookingView, Person, find_booking, place_ticket, service_by_code
 from .office_rules import office_rules
 from .transactions import reading
 
@@ -95,7 +95,7 @@ def issue_ticket(
     """Issue a walk-in ticket: read → decide (the domain) → the shared write → print."""
     now = settings.now()
     office = office_rules(code)
-    service = _service(office, request.service)
+    service = service_by_code(office, request.service)
     placement = rules.decide_walk_in(office, service, local_now(now), _minutes_ahead(office, now))
     person = Person(phone=request.phone, email=request.email)
     view = place_ticket(office, service, placement, person, now=now, actor=actor, priority=request.priority)

@@ -14,7 +14,7 @@ from ..context import complaint_rate, json_body, locale, lookup_rate, now, setti
 from . import api
 from .parsing import query_flag
 from .serialize import local_iso
-from .staff import _staff
+from .staff import bearer_staff
 
 
 def reply_json(reply: ReplyView, *, staff_view: bool) -> dict:
@@ -74,7 +74,7 @@ def get_complaint(token: str):
 
 @api.get("/offices/<code>/complaints")
 def office_complaints(code: str):
-    staff = _staff()
+    staff = bearer_staff()
     raw_status = request.args.get("status")
     status = rules.parse_status(raw_status) if raw_status else None  # an empty status= filters nothing
     overdue = query_flag(request.args, "overdue")
@@ -87,13 +87,13 @@ def office_complaints(code: str):
 
 @api.patch("/complaints/<token>")
 def change_complaint(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     change = rules.read_change(json_body())
     return _respond(complaint_service.change_complaint(token, staff, change, now=now()), staff_view=True)
 
 
 @api.post("/complaints/<token>/replies")
 def reply_to_complaint(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     reply = rules.read_reply(json_body())
     return _respond(complaint_service.reply_to_complaint(token, staff, reply, now=now()), 201, staff_view=True)
