@@ -5,6 +5,7 @@ LINE user id never shows in a log or the console."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -257,3 +258,25 @@ def test_the_console_backend_masks_the_user_id_and_the_links():
     printed = stream.getvalue()
     assert user_id(3) not in printed and f"U***{user_id(3)[-4:]}" in printed
     assert "W012" in printed and "/b/tok" not in printed
+
+
+def test_the_stand_in_refuses_what_line_would_refuse(api):
+    import urllib.error
+    import urllib.request
+
+    def post(path, body, token=ACCESS_TOKEN, content_type="application/json"):
+        request = urllib.request.Request(api.url + path, data=body, method="POST", headers={
+            "Authorization": f"Bearer {token}", "Content-Type": content_type})  # fmt: skip
+        try:
+            return urllib.request.urlopen(request, timeout=5).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    good = json.dumps({"to": user_id(1), "messages": [{"type": "text", "text": "hi"}]}).encode()
+    assert post("/v2/bot/message/push", good) == 200
+    assert post("/v2/bot/message/pushes", good) == 404
+    assert post("/v2/bot/message/push", good, token="other") == 401
+    assert post("/v2/bot/message/push", b"{not json") == 400
+    assert post("/v2/bot/message/push", good, content_type="text/plain") == 400
+    assert post("/v2/bot/message/push", json.dumps({"to": "someone", "messages": []}).encode()) == 400
+    assert len(api.accepted(PUSH)) == 1
