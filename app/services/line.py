@@ -1,6 +1,6 @@
 """LINE as a way to be told: offering the link, the webhook's events, who follows a booking.
 
-``line_offer`` is what the status page (and the confirmation e-mail) shows: the link that
+``line_offer`` is what the status page shows: the link that
 opens a chat with the office's account with the booking's one-time code typed in, or that
 the booking is already followed. ``receive_line_events`` handles what LINE's webhook brings,
 each event once (LINE redelivers with the same ``webhookEventId``): a code binds its booking
