@@ -496,8 +496,10 @@ def find_for_check_in(office_id: int, number: object, last4: object, *, now: dat
         )
         .first()
     )
-    tail = _nid_tail(last4, settings)
-    if found is None or not ((found.phone_e164 and found.phone_e164.endswith(last4)) or found.nid_tail_bidx == tail):
+    tail_matches = found is not None and found.nid_tail_bidx is not None and hmac.compare_digest(
+        found.nid_tail_bidx, _nid_tail(last4, settings)
+    )
+    if found is None or not rules.matches_last_digits(last4, found.phone_e164, tail_matches):
         raise NotFound(N_("No booking today matches this number and these digits. Please ask at the counter."))
     return found.token
 

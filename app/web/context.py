@@ -220,3 +220,27 @@ login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
 find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
+
+
+def _kiosk_reference_key() -> str | None:
+    """The booking a kiosk check-in by number is after: the office, today, the number typed
+    (not the 4 digits tried). None for a QR scan (the token is the proof)."""
+    number = _request_field("number")
+    code = (request.view_args or {}).get("code")
+    if not number or not isinstance(code, str):
+        return None
+    from app.domain.calendar import local_now
+
+    day = local_now(now()).date().isoformat()
+    return _person_key("reference", f"kiosk|{code}|{day}|{number.strip().upper()}")
+
+
+#: Kiosk check-in by number + last 4 digits: per booking, as "find my booking" (RATELIMIT_FIND_PERSON),
+#: so nobody at a kiosk can try the 10,000 last digits of somebody else's booking. No new
+#: per-address limit: the whole office's line shares the kiosk's address (``lookup_rate`` has one).
+kiosk_check_in_rate = limiter.shared_limit(
+    _limit("RATELIMIT_FIND_PERSON"),
+    scope="find-kiosk-reference",
+    key_func=_kiosk_reference_key,
+    exempt_when=lambda: _kiosk_reference_key() is None,
+)

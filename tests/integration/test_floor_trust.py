@@ -86,3 +86,30 @@ def test_the_kiosk_offers_the_offices_number_letters_as_keys_and_tickets_name_th
     issued = ticket(client, floor["office"], priority="elderly").json
     printable = client.get(f"/kiosk/{floor['office'].code}/tickets/{issued['token']}/print").get_data(as_text=True)
     assert "ผู้สูงอายุ 60 ปีขึ้นไป" in printable and "เปราะบาง" not in printable
+
+
+# --- kiosk check-in by number + last 4 digits: per booking, as "find my booking" ----------------
+
+
+def test_guessing_the_last_digits_of_one_booking_at_the_kiosk_is_limited_per_booking(app, client, floor):
+    from app.extensions import limiter
+
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_LOOKUP="1000 per minute", RATELIMIT_FIND_PERSON="3 per hour")
+    limiter.init_app(app)
+    code = floor["office"].code
+    booked = client.post("/api/v1/bookings", json=web_booking(code, date="2026-11-23", slot="10:30")).json
+
+    def try_digits(number: str, last4: str):
+        return client.post(
+            f"/api/v1/offices/{code}/check-ins", json={"number": number, "last4": last4}, headers={"X-Kiosk-Key": KEY}
+        )
+
+    guesses = [try_digits(booked["number"], f"{i:04d}").status_code for i in range(3)]
+    right_digits_too_late = try_digits(booked["number"].lower(), web_booking(code, date="x")["national_id"][-4:])
+    another_booking = try_digits("W099", "0000").status_code
+    scanned = client.post(f"/api/v1/offices/{code}/check-ins", json={"token": booked["token"]}, headers={"X-Kiosk-Key": KEY})
+
+    assert guesses == [404, 404, 404]
+    assert right_digits_too_late.status_code == 429 and "token" not in right_digits_too_late.json
+    assert another_booking == 404  # each booking has its own count
+    assert scanned.status_code == 200  # the QR code (the token itself) is not limited per booking
