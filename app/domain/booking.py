@@ -6,9 +6,8 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 
 from __future__ import annotations
 
-import hmac
-
 import hashlib
+import hmac
 import json
 import math
 import re

@@ -107,7 +107,9 @@ def test_guessing_the_last_digits_of_one_booking_at_the_kiosk_is_limited_per_boo
     guesses = [try_digits(booked["number"], f"{i:04d}").status_code for i in range(3)]
     right_digits_too_late = try_digits(booked["number"].lower(), web_booking(code, date="x")["national_id"][-4:])
     another_booking = try_digits("W099", "0000").status_code
-    scanned = client.post(f"/api/v1/offices/{code}/check-ins", json={"token": booked["token"]}, headers={"X-Kiosk-Key": KEY})
+    scanned = client.post(
+        f"/api/v1/offices/{code}/check-ins", json={"token": booked["token"]}, headers={"X-Kiosk-Key": KEY}
+    )
 
     assert guesses == [404, 404, 404]
     assert right_digits_too_late.status_code == 429 and "token" not in right_digits_too_late.json
