@@ -76,6 +76,7 @@ class BookingView:
     priority: str | None = None
     called_at: datetime | None = None
     hold_expires_at: datetime | None = None  # while held: the code must be typed before this
+    id: int | None = None  # the staff pages act on a ticket by id within its office (never its token)
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,9 @@ def _cancel(row: BookingRow, *, now: datetime, actor: str, note: str | None = No
     return _view(moved, now=now)
 
 
-def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: datetime) -> BookingView:
+def cancel_at_counter(
+    token: str | None, reason: object, staff: StaffMember, *, now: datetime, booking_id: int | None = None
+) -> BookingView:
     """A clerk or head cancels a citizen's booking at the counter after checking the ID card:
     someone else booked with this person's ID or phone, and the person needs the day back.
 
@@ -426,7 +429,7 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
         raise InvalidField("reason", N_("The reason is too long: at most %(max)s characters."), max=500)
     if not showable(reason):  # it is shown in the booking's history
         raise InvalidField("reason", N_("This text holds characters that cannot be shown."))
-    _office, row = ticket_for_staff(token, staff)
+    _office, row = ticket_for_staff(token, staff, ticket_id=booking_id)
     if row.status is Status.CANCELLED:
         raise InvalidState(N_("This booking is already cancelled."))
     if not can_move(row.status, Status.CANCELLED):
@@ -527,6 +530,7 @@ def _view(
         priority=row.priority,
         called_at=row.called_at,
         hold_expires_at=row.hold_expires_at if row.status is Status.HELD else None,
+        id=row.id,
     )
     if row.status not in NOT_YET_CALLED:
         return view

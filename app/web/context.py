@@ -13,7 +13,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.domain.errors import N_, InvalidField, InvalidRequest, KhiwError
+from app.domain.errors import N_, Forbidden, InvalidField, InvalidRequest, KhiwError
 from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
 from app.settings import Settings
@@ -106,6 +106,17 @@ def unstorable_text(value: object, path: str = "", depth: int = 0) -> str | None
         if found is not None:
             return found
     return None
+
+
+def refuse_staff_session() -> None:
+    """A visit's survey is the citizen's to answer: never from a signed-in staff session (the
+    console's or administration's), so a clerk cannot answer for the people they served."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        raise Forbidden(
+            N_("A survey is answered by the citizen, not from a staff sign-in. Sign out of Khiw's staff pages first.")
+        )
 
 
 def current_actor() -> str:
