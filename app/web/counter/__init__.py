@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from app.domain.counter import NO_SHOW_UNDO_SECONDS
 from app.domain.errors import KhiwError
 from app.domain.roles import StaffMember
 from app.domain.status import STATUS_LABELS
@@ -130,7 +131,7 @@ def _console(counter_id: int, template: str):
     view = queue_service.counter_console(counter_id, staff(), now=now())
     return render_template(
         template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale(),
-        confirm_no_show=request.args.get("confirm") == "no-show",
+        confirm_no_show=request.args.get("confirm") == "no-show", undo_seconds=NO_SHOW_UNDO_SECONDS,
     )  # fmt: skip
 
 
