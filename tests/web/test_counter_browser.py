@@ -160,3 +160,26 @@ def test_a_no_show_takes_two_presses_of_x_and_u_takes_it_back(browser, live_serv
     console.wait_for_selector(f"#current-number:has-text('{ticket['number']}')")
     assert console.is_visible("#no-show")  # called again at this counter
     context.close()
+
+
+def test_after_its_thanks_the_tablet_goes_back_to_idle_in_thai_after_20_seconds(browser, live_server, counter_floor):
+    context = browser.new_context(viewport=TABLET, locale="th-TH")
+    context.set_default_timeout(10_000)
+    tablet = context.new_page()
+    tablet.clock.install()
+    tablet.goto(f"{live_server}/rate/{counter_floor['code']}/1?lang=en")
+    tablet.fill("#pair-key", TABLET_KEY)
+    tablet.click("#pair-form button")
+    tablet.wait_for_selector("#screen-idle:not([hidden])")
+    ticket = walk_in(live_server, counter_floor["code"])
+    api, head = f"{live_server}/api/v1", counter_floor["head"]
+    requests.post(f"{api}/counters/{counter_floor['counter']}/call-next", headers=head, timeout=10)
+    for action in ("start", "done"):
+        requests.post(f"{api}/tickets/{ticket['token']}/{action}", headers=head, timeout=10)
+    tablet.clock.run_for(1500)  # the tablet asks every second
+    tablet.wait_for_selector(f"#visit-number:has-text('{ticket['number']}')")
+    tablet.click("#face-dissatisfied")
+    tablet.wait_for_selector("#screen-thanks:not([hidden])")
+    tablet.clock.run_for(21_000)
+    tablet.wait_for_selector("html[lang='th'] #screen-idle:not([hidden])")
+    context.close()
