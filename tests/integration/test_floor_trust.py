@@ -268,10 +268,13 @@ def test_a_no_show_needs_a_second_press_and_can_be_taken_back_for_ten_seconds(cl
     assert "ไม่ได้แล้ว" in client.get(late.headers["Location"]).get_data(as_text=True)  # told why, in Thai
 
 
-def test_the_seat_chooser_names_channels_in_words(client, floor):
+def test_the_seat_chooser_names_channels_in_words_and_the_console_names_the_priority_group(client, floor):
     sign_in(client)
     page = client.get("/counter/").get_data(as_text=True)
     assert "walk_in" not in page and "คิวหน้างาน" in page
+    ticket(client, floor["office"], priority="monk")
+    console = client.get(f"/counter/{floor['counters'][1]}").get_data(as_text=True)
+    assert "พระภิกษุหรือสามเณร" in console
 
 
 # --- a survey is the citizen's: refused from a staff session ----------------------------------------

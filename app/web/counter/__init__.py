@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired
 
 from app.domain.counter import NO_SHOW_UNDO_SECONDS
 from app.domain.errors import KhiwError
+from app.domain.queue import PRIORITY_LABELS
 from app.domain.roles import StaffMember
 from app.domain.status import STATUS_LABELS
 from app.services import auth, counter_lookup
@@ -132,6 +133,7 @@ def _console(counter_id: int, template: str):
     return render_template(
         template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale(),
         confirm_no_show=request.args.get("confirm") == "no-show", undo_seconds=NO_SHOW_UNDO_SECONDS,
+        priority_labels={p.value: label for p, label in PRIORITY_LABELS.items()},
     )  # fmt: skip
 
 
