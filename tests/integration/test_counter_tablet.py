@@ -151,3 +151,33 @@ def test_the_full_form_from_the_tablet_or_the_citizens_phone(client, floor, cloc
     clock.set(clock() + timedelta(minutes=16))
     expired = client.get(shown["survey_qr"].removesuffix("/qr.png"))
     assert expired.status_code == 404 and ticket["token"] not in expired.get_data(as_text=True)
+
+
+def test_the_admin_page_makes_a_counters_tablet_key_that_pairs_only_that_tablet(client, floor):
+    import re
+
+    from werkzeug.security import generate_password_hash
+
+    db.session.add(Staff(username="head-page", password_hash=generate_password_hash("correct horse battery"),
+                         display_name="Head", role="head", office_id=floor["office"].id))  # fmt: skip
+    db.session.commit()
+
+    def csrf(page):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    login = client.get("/admin/login").get_data(as_text=True)
+    client.post("/admin/login", data={"username": "head-page", "password": "correct horse battery",
+                                       "csrf_token": csrf(login)})  # fmt: skip
+    page = client.get(f"/admin/{floor['office'].code}/staff").get_data(as_text=True)
+    assert 'value="counter:2"' in page  # the form offers each counter's tablet beside the kiosk
+    made = client.post(f"/admin/{floor['office'].code}/kiosks",
+                       data={"name": "Tablet 2", "device": "counter:2", "csrf_token": csrf(page)})  # fmt: skip
+    key = re.search(r'id="kiosk-key">([^<]+)<', made.get_data(as_text=True)).group(1)
+    listed = client.get(f"/admin/{floor['office'].code}/staff").get_data(as_text=True)
+
+    assert made.status_code == 201 and "แท็บเล็ตประเมินความพึงพอใจ ช่องบริการ 2" in listed
+    assert visit(client, floor, number=2, key=key).status_code == 200
+    assert visit(client, floor, number=1, key=key).status_code == 403
+    wrong = client.post(f"/admin/{floor['office'].code}/kiosks",
+                        data={"name": "Tablet 9", "device": "counter:9", "csrf_token": csrf(page)})  # fmt: skip
+    assert wrong.status_code == 302 and db.session.scalars(select(Kiosk).where(Kiosk.name == "Tablet 9")).all() == []
