@@ -83,8 +83,10 @@ def ticket_layout(data: TicketData) -> list[Block]:
         Text(data.number, 120, bold=True),
     ]
     if data.priority_th:
-        blocks.append(Text(f"คิวกลุ่มเปราะบาง: {data.priority_th}", 22, bold=True))
-        blocks.append(Text(f"Priority: {data.priority_en or ''}", 18))
+        # The group itself, as the person and the clerk read it ("ผู้สูงอายุ 60 ปีขึ้นไป"),
+        # not a blanket word for every group.
+        blocks.append(Text(data.priority_th, 24, bold=True))
+        blocks.append(Text(data.priority_en or "", 18))
     blocks += [
         Text(f"วันที่ {thai_date(data.issued_at)} เวลา {data.issued_at:%H:%M} น.", 22),
         Text(f"{english_date(data.issued_at)}, {data.issued_at:%H:%M}", 18),

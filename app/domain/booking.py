@@ -7,6 +7,7 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import re
@@ -226,7 +227,8 @@ def nearest_windows(slots: Sequence[Slot], wanted: time, count: int = 3) -> list
 
 def matches_last_digits(last4: str, phone_e164: str | None, nid_tail_matches: bool) -> bool:
     """"Find my booking" asks for the last 4 digits of the phone or of the national ID."""
-    return nid_tail_matches or bool(phone_e164 and phone_e164.endswith(last4))
+    phone_matches = bool(phone_e164) and hmac.compare_digest(phone_e164[-4:].encode(), last4.encode())  # constant time
+    return nid_tail_matches or phone_matches
 
 
 def parse_last_digits(raw: object, field: str = "last4") -> str:

@@ -23,7 +23,7 @@ from .quota import DailyQuota, SlotQuota
 from .ratelimit import RateLimitCounter
 from .request import DelayNotice, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffToken
-from .survey import SurveyAnswer, SurveyResponse
+from .survey import CounterTap, SurveyAnswer, SurveyResponse
 
 __all__ = [
     "AuditEntry",
@@ -40,6 +40,7 @@ __all__ = [
     "Counter",
     "CounterChannel",
     "CounterService",
+    "CounterTap",
     "DailyQuota",
     "DelayNotice",
     "ExtraPeriod",

@@ -52,12 +52,20 @@ class StaffToken(db.Model):
 
 
 class Kiosk(db.Model):
-    """A ticket kiosk, known by the SHA-256 of its key (header X-Kiosk-Key)."""
+    """A device paired with a key, known by the key's SHA-256: a ticket kiosk of an office
+    (``kind`` "kiosk", header X-Kiosk-Key), or a counter's satisfaction tablet (``kind``
+    "rating", bound to its counter, header X-Rate-Key). A key works only for its own kind."""
 
     __tablename__ = "kiosks"
+    __table_args__ = (
+        CheckConstraint("kind IN ('kiosk', 'rating')", name="kind_known"),
+        CheckConstraint("kind = 'kiosk' OR counter_id IS NOT NULL", name="rating_has_counter"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="kiosk", server_default="kiosk")
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -44,6 +44,7 @@ class KioskRow:
     name: str
     active: bool
     created_at: datetime
+    counter: int | None = None  # a counter's satisfaction tablet: the counter's number
 
 
 def staff_of(code: str, staff: StaffMember) -> list[StaffRow]:
@@ -152,19 +153,30 @@ def kiosks_of(code: str, staff: StaffMember) -> list[KioskRow]:
     reading()
     office = office_for(code, staff)
     rows = db.session.scalars(select(Kiosk).where(Kiosk.office_id == office.id).order_by(Kiosk.id))
-    return [KioskRow(k.id, k.name, k.active, k.created_at) for k in rows]
+    numbers = {c.id: c.number for c in office.counters}
+    return [KioskRow(k.id, k.name, k.active, k.created_at, numbers.get(k.counter_id)) for k in rows]
 
 
-def create_kiosk(code: str, staff: StaffMember, name: str, *, now: datetime) -> tuple[KioskRow, str]:
-    """A new kiosk and its key (shown once; only its hash is kept)."""
+def create_kiosk(
+    code: str, staff: StaffMember, name: str, *, now: datetime, counter_number: int | None = None
+) -> tuple[KioskRow, str]:
+    """A new kiosk, or a counter's satisfaction tablet (``counter_number``), and its key
+    (shown once; only its hash is kept). Each key works only for its own kind of device."""
     key = secrets.token_urlsafe(24)
     with writing():
         office = office_for(code, staff)
-        row = Kiosk(office_id=office.id, name=name, key_hash=kiosk_key_hash(key), active=True)
+        counter = None
+        if counter_number is not None:
+            counter = next((c for c in office.counters if c.number == counter_number and c.active), None)
+            if counter is None:
+                raise InvalidField("device", N_("Choose a kiosk or a counter's satisfaction tablet."))
+        row = Kiosk(office_id=office.id, name=name, key_hash=kiosk_key_hash(key), active=True,
+                    kind="rating" if counter else "kiosk", counter_id=counter.id if counter else None)  # fmt: skip
         db.session.add(row)
         db.session.flush()
-        audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after={"name": name, "active": True})
-    return KioskRow(row.id, row.name, True, now), key
+        after = {"name": name, "active": True, **({"counter": counter.number} if counter else {})}
+        audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after=after)
+    return KioskRow(row.id, row.name, True, now, counter.number if counter else None), key
 
 
 def revoke_kiosk(code: str, staff: StaffMember, kiosk_id: int, *, now: datetime) -> None:

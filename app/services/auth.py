@@ -97,7 +97,7 @@ def kiosk_for_office(key: str | None, office_id: int) -> Kiosk:
         raise Unauthorized(N_("This kiosk is not registered: the X-Kiosk-Key header is missing."))
     reading()
     kiosk = db.session.scalar(select(Kiosk).where(Kiosk.key_hash == _sha256(key)))
-    if kiosk is None or not kiosk.active:
+    if kiosk is None or not kiosk.active or kiosk.kind != "kiosk":  # a counter tablet's key is not a kiosk's
         raise Unauthorized(N_("This kiosk key is not valid."))
     if kiosk.office_id != office_id:
         raise Forbidden(N_("This kiosk belongs to another office."))

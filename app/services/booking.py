@@ -376,7 +376,9 @@ def _cancel(row: BookingRow, *, now: datetime, actor: str, note: str | None = No
     return _view(moved, now=now)
 
 
-def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: datetime) -> BookingView:
+def cancel_at_counter(
+    token: str | None, reason: object, staff: StaffMember, *, now: datetime, booking_id: int | None = None
+) -> BookingView:
     """A clerk or head cancels a citizen's booking at the counter after checking the ID card:
     someone else booked with this person's ID or phone, and the person needs the day back.
 
@@ -393,7 +395,7 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
         raise InvalidField("reason", N_("The reason is too long: at most %(max)s characters."), max=500)
     if not showable(reason):  # it is shown in the booking's history
         raise InvalidField("reason", N_("This text holds characters that cannot be shown."))
-    _office, row = ticket_for_staff(token, staff)
+    _office, row = ticket_for_staff(token, staff, ticket_id=booking_id)
     if row.status is Status.CANCELLED:
         raise InvalidState(N_("This booking is already cancelled."))
     if not can_move(row.status, Status.CANCELLED):
@@ -463,7 +465,9 @@ def find_for_check_in(office_id: int, number: object, last4: object, *, now: dat
         )
         .first()
     )
-    tail = _nid_tail(last4, settings)
-    if found is None or not ((found.phone_e164 and found.phone_e164.endswith(last4)) or found.nid_tail_bidx == tail):
+    tail_matches = found is not None and found.nid_tail_bidx is not None and hmac.compare_digest(
+        found.nid_tail_bidx, _nid_tail(last4, settings)
+    )
+    if found is None or not rules.matches_last_digits(last4, found.phone_e164, tail_matches):
         raise NotFound(N_("No booking today matches this number and these digits. Please ask at the counter."))
     return found.token

@@ -51,6 +51,7 @@ class BookingView:
     priority: str | None = None
     called_at: datetime | None = None
     hold_expires_at: datetime | None = None  # while held: the code must be typed before this
+    id: int | None = None  # the staff pages act on a ticket by id within its office (never its token)
 
 
 def select_by_token(token: object):
@@ -84,6 +85,7 @@ def booking_view(
         priority=row.priority,
         called_at=row.called_at,
         hold_expires_at=row.hold_expires_at if row.status is Status.HELD else None,
+        id=row.id,
     )
     if row.status not in NOT_YET_CALLED:
         return view

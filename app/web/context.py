@@ -13,7 +13,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.domain.errors import N_, InvalidField, InvalidRequest, KhiwError
+from app.domain.errors import N_, Forbidden, InvalidField, InvalidRequest, KhiwError
 from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
 from app.settings import Settings
@@ -106,6 +106,17 @@ def unstorable_text(value: object, path: str = "", depth: int = 0) -> str | None
         if found is not None:
             return found
     return None
+
+
+def refuse_staff_session() -> None:
+    """A visit's survey is the citizen's to answer: never from a signed-in staff session (the
+    console's or administration's), so a clerk cannot answer for the people they served."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        raise Forbidden(
+            N_("A survey is answered by the citizen, not from a staff sign-in. Sign out of Khiw's staff pages first.")
+        )
 
 
 def current_actor() -> str:
@@ -220,3 +231,27 @@ login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
 find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
+
+
+def _kiosk_reference_key() -> str | None:
+    """The booking a kiosk check-in by number is after: the office, today, the number typed
+    (not the 4 digits tried). None for a QR scan (the token is the proof)."""
+    number = _request_field("number")
+    code = (request.view_args or {}).get("code")
+    if not number or not isinstance(code, str):
+        return None
+    from app.domain.calendar import local_now
+
+    day = local_now(now()).date().isoformat()
+    return _person_key("reference", f"kiosk|{code}|{day}|{number.strip().upper()}")
+
+
+#: Kiosk check-in by number + last 4 digits: per booking, as "find my booking" (RATELIMIT_FIND_PERSON),
+#: so nobody at a kiosk can try the 10,000 last digits of somebody else's booking. No new
+#: per-address limit: the whole office's line shares the kiosk's address (``lookup_rate`` has one).
+kiosk_check_in_rate = limiter.shared_limit(
+    _limit("RATELIMIT_FIND_PERSON"),
+    scope="find-kiosk-reference",
+    key_func=_kiosk_reference_key,
+    exempt_when=lambda: _kiosk_reference_key() is None,
+)

@@ -56,7 +56,7 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports"}
+PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports", "rate"}
 DEFAULT_AUDIENCE = "citizen"
 
 
@@ -85,7 +85,12 @@ def translate(error: KhiwError) -> str:
 
 
 def wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/")
+    # The counter tablet's own calls (header X-Rate-Key) read JSON, as the kiosk's API calls do.
+    return (
+        request.blueprint == "api"
+        or request.path.startswith("/api/")
+        or (request.blueprint == "rate" and "X-Rate-Key" in request.headers)
+    )
 
 
 def render_error(status: int, code: str, message: str, field: str | None = None, **extra):

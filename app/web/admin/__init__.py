@@ -17,7 +17,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from app.domain import admin_rules
+from app.domain import admin_rules, counter_rating
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
@@ -457,7 +457,10 @@ def create_kiosk(code: str):
     if not _checked_form():
         return redirect(url_for("admin.staff_page", code=code))
     try:
-        kiosk, key = admin_staff.create_kiosk(code, staff(), admin_rules.read_kiosk_name(request.form), now=now())
+        kiosk, key = admin_staff.create_kiosk(
+            code, staff(), admin_rules.read_kiosk_name(request.form), now=now(),
+            counter_number=counter_rating.read_device(request.form.get("device")),
+        )  # fmt: skip
     except KhiwError as error:
         if error.code != "invalid":
             raise

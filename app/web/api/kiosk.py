@@ -13,7 +13,7 @@ from app.services import booking as booking_service
 from app.services.office_rules import office_rules
 from kiosk.printers import PrinterConfig
 
-from ..context import current_actor, json_body, locale, lookup_rate, now, settings
+from ..context import current_actor, json_body, kiosk_check_in_rate, locale, lookup_rate, now, settings
 from . import api
 from .serialize import booking_json
 
@@ -50,6 +50,7 @@ def issue_ticket(code: str):
 
 @api.post("/offices/<code>/check-ins")
 @lookup_rate
+@kiosk_check_in_rate
 def check_in(code: str):
     office = _kiosk(code)
     body = json_body()

@@ -10,7 +10,7 @@ from app.domain import survey as rules
 from app.domain.errors import InvalidField, InvalidRequest
 from app.services import survey as survey_service
 
-from ..context import booking_rate, locale, lookup_rate, now
+from ..context import booking_rate, locale, lookup_rate, now, refuse_staff_session
 from ..errors import translate
 from . import citizen
 
@@ -42,6 +42,7 @@ def survey_form(token: str):
 @citizen.post("/b/<token>/survey")
 @booking_rate
 def survey_submit(token: str):
+    refuse_staff_session()
     form = request.form
     answers = {q.id: form[f"q_{q.id}"] for q in rules.QUESTIONS if form.get(f"q_{q.id}")}
     respondent = {name: form.get(name) for name in rules.RESPONDENT_OPTIONS if form.get(name)}

@@ -14,7 +14,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from app.domain.counter import NO_SHOW_UNDO_SECONDS
 from app.domain.errors import KhiwError
+from app.domain.queue import PRIORITY_LABELS
 from app.domain.roles import StaffMember
 from app.domain.status import STATUS_LABELS
 from app.services import auth, counter_lookup
@@ -129,8 +131,10 @@ def choose():
 def _console(counter_id: int, template: str):
     view = queue_service.counter_console(counter_id, staff(), now=now())
     return render_template(
-        template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale()
-    )
+        template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale(),
+        confirm_no_show=request.args.get("confirm") == "no-show", undo_seconds=NO_SHOW_UNDO_SECONDS,
+        priority_labels={p.value: label for p, label in PRIORITY_LABELS.items()},
+    )  # fmt: skip
 
 
 @counter.get("/<int:counter_id>")
@@ -170,27 +174,38 @@ _ACTIONS = {
     "start": queue_service.start,
     "done": queue_service.done,
     "no-show": queue_service.no_show,
+    "undo-no-show": queue_service.undo_no_show,
 }
 
 
-@counter.post("/<int:counter_id>/tickets/<token>/<any(recall, start, done, 'no-show'):action>")
+# The console names tickets by id within the office, never by a citizen's token (the token is
+# the citizen's proof for their status page and survey); the staff session authorises.
+@counter.post("/<int:counter_id>/tickets/<int:ticket_id>/<any(recall, start, done, 'no-show', 'undo-no-show'):action>")
 @login_required
-def move(counter_id: int, token: str, action: str):
-    return _act(counter_id, lambda: _ACTIONS[action](token, staff(), now=now()))
+def move(counter_id: int, ticket_id: int, action: str):
+    if action == "no-show" and request.form.get("confirm") != "yes":
+        # X sits beside S and D: a no-show needs a second press (the page arms the button).
+        if ActionForm().validate_on_submit():
+            flash(gettext("Press “No-show” again to confirm."), "info")
+        return redirect(url_for("counter.console", counter_id=counter_id, confirm="no-show"))
+    return _act(
+        counter_id, lambda: _ACTIONS[action](None, staff(), now=now(), ticket_id=ticket_id, at_counter=counter_id)
+    )
 
 
-@counter.post("/<int:counter_id>/tickets/<token>/transfer")
+@counter.post("/<int:counter_id>/tickets/<int:ticket_id>/transfer")
 @login_required
-def transfer(counter_id: int, token: str):
+def transfer(counter_id: int, ticket_id: int):
     form = TransferForm()
     target = form.counter_id.data or ""
     to_counter = int(target) if target.isdigit() else (target or None)
     return _act(
         counter_id,
         lambda: queue_service.transfer(
-            token, staff(), now=now(), service=form.service.data or None, counter_id=to_counter
+            None, staff(), now=now(), service=form.service.data or None, counter_id=to_counter,
+            ticket_id=ticket_id, at_counter=counter_id,
         ),
-    )
+    )  # fmt: skip
 
 
 # --- cancel after checking the ID card -------------------------------------------------------
@@ -222,9 +237,9 @@ def find(counter_id: int):
         return _find_page(counter_id, None, error=translate(error), status=400)
 
 
-@counter.post("/<int:counter_id>/bookings/<token>/cancel")
+@counter.post("/<int:counter_id>/bookings/<int:booking_id>/cancel")
 @login_required
-def cancel(counter_id: int, token: str):
+def cancel(counter_id: int, booking_id: int):
     """Cancel after the ID check: the same use case as ``POST /api/v1/tickets/{token}/cancel``,
     recorded with the clerk and the reason."""
     form = CancelForm()
@@ -232,11 +247,11 @@ def cancel(counter_id: int, token: str):
         return _find_page(counter_id, None, error=gettext("The page was open too long; please try again."), status=400)
     counter_lookup.counter_search(counter_id, None, staff(), settings=settings())  # this counter is theirs
     try:
-        cancelled = booking_service.cancel_at_counter(token, form.reason.data, staff(), now=now())
+        cancelled = booking_service.cancel_at_counter(None, form.reason.data, staff(), now=now(), booking_id=booking_id)
     except KhiwError as error:
         if error.code not in ("invalid", "invalid_state"):
             raise
-        return _find_page(counter_id, token, error=translate(error), status=HTTP_STATUS[error.code])
+        return _find_page(counter_id, None, error=translate(error), status=HTTP_STATUS[error.code])
     flash(
         gettext("Booking %(number)s of %(day)s is cancelled; its place is free again.",
                 number=cancelled.number or "—", day=thai_date(cancelled.day, "long", locale())),
