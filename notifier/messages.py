@@ -20,6 +20,7 @@ from .backends.base import EMAIL, SMS
 from .complaints import ComplaintFacts, render_complaint
 from .dates import thai_date
 from .sms import shortest_fit
+from .staff_alerts import sign_in_failures
 
 
 class Kind(StrEnum):
@@ -38,6 +39,8 @@ class Kind(StrEnum):
     DELAY_NOTICE = "delay_notice"
     # …and to the office's head: a delay notice falls due and none was sent.
     NOTICE_REMINDER = "notice_reminder"
+    # To a staff member: wrong passwords were tried for their account (app/services/auth.py).
+    SIGN_IN_FAILURES = "sign_in_failures"
 
 
 #: Messages about a request (not a queue booking); rendered by ``_request_sms``/``_request_email``.
@@ -140,6 +143,10 @@ def render(facts: Facts | ComplaintFacts, channel: str, *, links_allowed: bool =
     rendered by ``notifier.complaints``)."""
     if isinstance(facts, ComplaintFacts):
         return render_complaint(facts, channel, links_allowed=links_allowed)
+    if Kind(facts.kind) is Kind.SIGN_IN_FAILURES:  # e-mail only: number = failures, references = username
+        f = facts
+        subject, paragraphs = sign_in_failures(f.references or "", f.number, f.day, f.estimated_at or "")
+        return Rendered(subject, _plain(paragraphs, None), _html(subject, paragraphs, None, "th"))
     if Kind(facts.kind) in REQUEST_KINDS:
         if channel == SMS:
             return Rendered("", _request_sms(facts, links_allowed))

@@ -21,7 +21,7 @@ from .office import (
 from .quota import DailyQuota, SlotQuota
 from .ratelimit import RateLimitCounter
 from .request import DelayNotice, RequestEvent, ServiceRequest
-from .staff import Kiosk, Staff, StaffToken
+from .staff import Kiosk, Staff, StaffSession, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "ServiceRequest",
     "SlotQuota",
     "Staff",
+    "StaffSession",
     "StaffToken",
     "SurveyAnswer",
     "SurveyFollowUp",

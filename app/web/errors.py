@@ -56,7 +56,7 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports"}
+PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports", "signin"}
 DEFAULT_AUDIENCE = "citizen"
 
 

@@ -68,6 +68,7 @@ def test_a_clerk_registers_records_a_delay_and_the_citizen_reads_the_reason(clie
     assert registered.status_code == 303
     token = token_of(registered)
     clock.set(bangkok(2026, 10, 14))  # due Mon 12 Oct
+    sign_in(client)  # days later: yesterday's sign-in has ended (a working day at most)
     overdue = client.get("/staff/requests/?overdue=1").get_data(as_text=True)
     assert "R-2569-000001" in overdue and "สมหญิง" in overdue
     detail = client.get(f"/staff/requests/{token}").get_data(as_text=True)
