@@ -177,6 +177,13 @@ def _reference_key() -> str | None:
     return _person_key("reference", "|".join(parts)) if all(parts) else None
 
 
+def _typed_reference_key() -> str | None:
+    """The request "find my request" (``/r/find``) is after: its reference as typed, in
+    capitals (not the 4 digits tried), so nobody tries the 10,000 last digits of one request."""
+    reference = _request_field("reference")
+    return _person_key("typed-reference", reference.strip().upper()) if reference else None
+
+
 def _rate_limited(action: str, person_keys=(), methods: list[str] | None = None):
     """The per-address limit of ``action`` (per route) and its per-person limits (shared by
     every route of the action), as one decorator."""
@@ -211,8 +218,8 @@ lookup_rate = _rate_limited("lookup", (_token_key,))
 #: Signing in (API and console): per address. Wrong passwords per username are counted by
 #: ``app.web.signin.SignInGuard`` (per username and address; only failures count).
 login_rate = _rate_limited("login", (), methods=["POST"])
-#: "Find my booking": per address and per booking reference, so nobody can try the 10,000
-#: possible last 4 digits of somebody else's booking.
-find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
+#: "Find my booking" and "find my request": per address and per booking (office, day, number)
+#: or typed reference, so nobody can try the 10,000 possible last 4 digits of somebody else's.
+find_rate = _rate_limited("find", (_reference_key, _typed_reference_key), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
