@@ -20,7 +20,7 @@ from .backends.base import EMAIL, SMS
 from .complaints import ComplaintFacts, render_complaint
 from .dates import thai_date
 from .sms import shortest_fit
-from .staff_alerts import sign_in_failures
+from .staff_alerts import sign_in_failures, sign_in_failures_sms
 
 
 class Kind(StrEnum):
@@ -145,6 +145,8 @@ def render(facts: Facts | ComplaintFacts, channel: str, *, links_allowed: bool =
         return render_complaint(facts, channel, links_allowed=links_allowed)
     if Kind(facts.kind) is Kind.SIGN_IN_FAILURES:  # e-mail only: number = failures, references = username
         f = facts
+        if channel == SMS:
+            return Rendered("", sign_in_failures_sms(f.references or "", f.number, f.locale))
         subject, paragraphs = sign_in_failures(f.references or "", f.number, f.day, f.estimated_at or "")
         return Rendered(subject, _plain(paragraphs, None), _html(subject, paragraphs, None, "th"))
     if Kind(facts.kind) in REQUEST_KINDS:

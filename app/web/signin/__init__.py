@@ -14,6 +14,7 @@ address (only that address is refused after too many) and per username from ever
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from ..errors import translate
 from ..formatting import register_filters
 from ..security import safe_next
 
+log = logging.getLogger(__name__)
 signin = Blueprint("signin", __name__)
 signin.record_once(lambda state: register_filters(state.app))
 
@@ -158,6 +160,16 @@ class SignInGuard:
     def _on() -> bool:
         return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
+    @staticmethod
+    def _counted(count, default=0):
+        """Run a count in the shared store; a store that cannot be reached (Redis down) must not
+        keep staff out: the attempt goes on uncounted, and the log says so."""
+        try:
+            return count()
+        except Exception:
+            log.warning("sign-in counts unavailable: the rate-limit store did not answer")
+            return default
+
     def reserve(self) -> None:
         if not self._on():
             return
@@ -165,9 +177,9 @@ class SignInGuard:
         taken = []
         for item in items:
             taken.append(item)
-            if not limiter.limiter.hit(item, self._pair):
+            if not self._counted(lambda item=item: limiter.limiter.hit(item, self._pair), True):
                 for done in taken:
-                    limiter.limiter.hit(done, self._pair, cost=-1)
+                    self._counted(lambda done=done: limiter.limiter.hit(done, self._pair, cost=-1))
                 stats = limiter.limiter.get_window_stats(item, self._pair)
                 raise TooSoon(
                     N_("Too many wrong passwords from here for this account; please wait and try again."),
@@ -177,15 +189,15 @@ class SignInGuard:
     def succeeded(self) -> None:
         if self._on():
             for item in parse_many(current_app.config["RATELIMIT_LOGIN_PERSON"]):
-                limiter.limiter.hit(item, self._pair, cost=-1)
+                self._counted(lambda item=item: limiter.limiter.hit(item, self._pair, cost=-1))
 
     def failures(self) -> int:
         """The username's failures from every address in the current hour."""
-        return limiter.storage.get(self._name) if self._on() else 0
+        return self._counted(lambda: limiter.storage.get(self._name)) if self._on() else 0
 
     def failed(self) -> int:
         """Count a failure of the username (every address); the count in the hour."""
-        return limiter.storage.incr(self._name, 3600) if self._on() else 0
+        return self._counted(lambda: limiter.storage.incr(self._name, 3600)) if self._on() else 0
 
 
 def failure_policy() -> staff_access.FailurePolicy:
