@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -136,6 +137,13 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # A staff sign-in lasts a working day at most; the server checks it on every request
+        # and ends it sooner (idle, signed out, password changed: app/domain/staff_access.py).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # Wrong passwords for one username from every address slow each attempt by up to this
+        # (never refuse it); the owner is told by e-mail after LOGIN_ALERT_AFTER of them in an hour.
+        "LOGIN_SLOWDOWN_MAX_SECONDS": 2.0,
+        "LOGIN_ALERT_AFTER": 10,
         "WTF_CSRF_CHECK_DEFAULT": False,  # each page blueprint protects its own forms
         "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",

@@ -24,6 +24,8 @@ class Kind(StrEnum):
     DELAY_NOTICE = "delay_notice"
     # …and to the office's head: a delay notice falls due and none was sent.
     NOTICE_REMINDER = "notice_reminder"
+    # To a staff member: wrong passwords were tried for their account (app/services/auth.py).
+    SIGN_IN_FAILURES = "sign_in_failures"
 
 
 COMPLAINT_RECEIVED = "complaint_received"

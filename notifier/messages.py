@@ -20,6 +20,7 @@ from .content import Content
 from .dates import thai_date
 from .i18n import translator
 from .kinds import REQUEST_KINDS, Kind
+from .staff_alerts import sign_in_failures
 
 __all__ = ["Content", "Facts", "Kind", "compose", "hhmm"]
 
@@ -98,6 +99,9 @@ def compose(facts: Facts | ComplaintFacts, *, links_allowed: bool = True) -> Con
     ``links_allowed``: may the short form end with a link (SMS: a registered sender only)."""
     if isinstance(facts, ComplaintFacts):
         return compose_complaint(facts, links_allowed=links_allowed)
+    if Kind(facts.kind) is Kind.SIGN_IN_FAILURES:  # number = failures, references = the username
+        return sign_in_failures(facts.kind, facts.references or "", facts.number, facts.day,
+                                facts.estimated_at or "", facts.locale)  # fmt: skip
     if Kind(facts.kind) in REQUEST_KINDS:
         short, short_link = _request_sms(facts, links_allowed)
         subject, paragraphs, link = _request_email(facts)

@@ -22,7 +22,7 @@ from .office import (
 from .quota import DailyQuota, SlotQuota
 from .ratelimit import RateLimitCounter
 from .request import DelayNotice, RequestEvent, ServiceRequest
-from .staff import Kiosk, Staff, StaffToken
+from .staff import Kiosk, Staff, StaffSession, StaffToken
 from .survey import CounterTap, SurveyAnswer, SurveyResponse
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "ServiceRequest",
     "SlotQuota",
     "Staff",
+    "StaffSession",
     "StaffToken",
     "SurveyAnswer",
     "SurveyFollowUp",

@@ -9,14 +9,14 @@ Results are plain ``RequestView`` values; the web edge never sees a row.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import requests as rules
-from app.domain.booking import matches_last_digits, parse_email, parse_name
+from app.domain.booking import parse_email, parse_name
 from app.domain.calendar import BANGKOK, local_now
 from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
 from app.domain.identity import mask_phone, parse_thai_mobile
@@ -269,13 +269,18 @@ def find_my_request(reference: str, last4: str) -> str | None:
     reference exists."""
     rows = (
         reading()
-        .execute(select(_requests.c.token, _requests.c.phone_e164).where(_requests.c.reference == reference.strip()))
+        .execute(
+            select(_requests.c.token, _requests.c.phone_e164).where(
+                _requests.c.reference.in_(rules.reference_candidates(reference))
+            )
+        )
         .all()
     )
-    for row in rows:
-        if matches_last_digits(last4, row.phone_e164, False):
-            return row.token
-    return None
+    found = None
+    for row in rows:  # every row is checked, in constant time: no timing tells a near miss
+        if rules.same_last_digits(last4, row.phone_e164) and found is None:
+            found = row.token
+    return found
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -309,8 +314,8 @@ def register_request(
             raise NotFound(N_("No booking at this office has this code."), field="booking_token")
         booking_id = found.id
     token = secrets.token_urlsafe(24)  # 192 bits
-    for attempt in range(5):
-        reference = new.reference or _next_reference(office.id, new.submitted_on, attempt)
+    for _attempt in range(5):
+        reference = new.reference or _new_reference(office.code)
         try:
             with writing() as connection:
                 request_id = connection.execute(
@@ -339,15 +344,11 @@ def register_request(
     raise InvalidState(N_("Could not number the request; please try again."))
 
 
-def _next_reference(office_id: int, submitted_on: date, attempt: int) -> str:
-    prefix = rules.make_reference(submitted_on, 0)[: -len("000000")]
-    r = _requests.c
-    count = (
-        reading()
-        .execute(select(func.count()).where(r.office_id == office_id, r.reference.like(f"{prefix}%")))
-        .scalar_one()
-    )
-    return rules.make_reference(submitted_on, count + 1 + attempt)
+def _new_reference(office_code: str) -> str:
+    """An unguessable reference (the office's code and 8 random characters); a clash with an
+    existing one (about 1 in 10¹¹) is caught by the unique index and drawn again."""
+    random_part = "".join(secrets.choice(rules.REFERENCE_ALPHABET) for _ in range(rules.REFERENCE_RANDOM_LENGTH))
+    return rules.new_reference(office_code, random_part)
 
 
 def move_request(
@@ -464,10 +465,12 @@ def delay_letter(token: str, seq: int, staff: StaffMember, *, now: datetime) -> 
 
 def delayed_requests(office_code: str, staff: StaffMember, *, now: datetime) -> list[RequestView]:
     """Every request of the office that ever ran late (overdue now, or finished after its due
-    date, or with a notice): the copy Section 10 asks the office to send on."""
+    date, or with a notice): the copy Section 10 asks the office to send on. Applicants' names
+    only for the head and administrators (``rules.export_shows_names``)."""
     views = office_requests(office_code, staff, now=now)
+    names = rules.export_shows_names(staff.role)
     return [
-        v
+        v if names else replace(v, name=None)
         for v in views
         if v.timing.overdue or v.notices or (v.finished and _finished_on(v) and _finished_on(v) > v.due_on)
     ]

@@ -188,9 +188,11 @@ def _reference_key() -> str | None:
     return _person_key("reference", "|".join(parts)) if all(parts) else None
 
 
-def _username_key() -> str | None:
-    username = _request_field("username")
-    return _person_key("username", username.strip().casefold()) if username else None
+def _typed_reference_key() -> str | None:
+    """The request "find my request" (``/r/find``) is after: its reference as typed, in
+    capitals (not the 4 digits tried), so nobody tries the 10,000 last digits of one request."""
+    reference = _request_field("reference")
+    return _person_key("typed-reference", reference.strip().upper()) if reference else None
 
 
 def _rate_limited(action: str, person_keys=(), methods: list[str] | None = None):
@@ -224,11 +226,12 @@ booking_rate = _rate_limited("booking", (_phone_key, _national_id_key, _token_ke
 confirm_rate = _rate_limited("confirm", (_token_key,))
 #: Reading a booking, its page, its QR code, an office's availability: per address and per token.
 lookup_rate = _rate_limited("lookup", (_token_key,))
-#: Signing in (API and console): per address and per username.
-login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
-#: "Find my booking": per address and per booking reference, so nobody can try the 10,000
-#: possible last 4 digits of somebody else's booking.
-find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
+#: Signing in (API and console): per address. Wrong passwords per username are counted by
+#: ``app.web.signin.SignInGuard`` (per username and address; only failures count).
+login_rate = _rate_limited("login", (), methods=["POST"])
+#: "Find my booking" and "find my request": per address and per booking (office, day, number)
+#: or typed reference, so nobody can try the 10,000 possible last 4 digits of somebody else's.
+find_rate = _rate_limited("find", (_reference_key, _typed_reference_key), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
 

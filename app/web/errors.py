@@ -56,7 +56,9 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports", "rate"}
+PAGE_AUDIENCES = {
+    "citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports", "rate", "signin",
+}
 DEFAULT_AUDIENCE = "citizen"
 
 

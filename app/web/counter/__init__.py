@@ -1,67 +1,35 @@
-"""The counter console: staff sign in (Flask-Login), choose a counter, and call, recall,
+"""The counter console: staff sign in (``app.web.signin``, Flask-Login), choose a counter, and call, recall,
 start, finish, miss or transfer tickets, with keyboard shortcuts; the page refreshes its
 live part every two seconds. "Cancel after ID check" finds a citizen's booking (by the ID
 on the card, the phone, today's number or the booking's code) and cancels it with a reason.
 Every action is one call to the services the staff API uses too; forms carry a CSRF token
-(Flask-WTF)."""
+(Flask-WTF), checked by the staff pages' one rule (``signin.staff_pages``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import StringField, TextAreaField
 
 from app.domain.counter import NO_SHOW_UNDO_SECONDS
 from app.domain.errors import KhiwError
 from app.domain.queue import PRIORITY_LABELS
-from app.domain.roles import StaffMember
 from app.domain.status import STATUS_LABELS
-from app.services import auth, counter_lookup
 from app.services import booking as booking_service
+from app.services import counter_lookup
 from app.services import queue as queue_service
 from notifier.dates import thai_date
 
-from ..context import locale, login_rate, now, settings
+from ..context import locale, now, settings
 from ..errors import HTTP_STATUS, translate
 from ..formatting import register_filters
-from ..security import safe_next
+from ..signin import current_staff as staff
+from ..signin import staff_pages
 
-counter = Blueprint("counter", __name__, url_prefix="/counter")
+counter = staff_pages(Blueprint("counter", __name__, url_prefix="/counter"))
 counter.record_once(lambda state: register_filters(state.app))
-
-
-class ConsoleUser(UserMixin):
-    """Flask-Login's view of a staff member; the services get ``member``."""
-
-    def __init__(self, member: StaffMember) -> None:
-        self.member = member
-        self.id = str(member.id)
-
-
-def _load_user(user_id: str) -> ConsoleUser | None:
-    member = auth.staff_member_by_id(user_id)
-    return ConsoleUser(member) if member else None
-
-
-@counter.record_once
-def _setup_login(state) -> None:
-    from app.extensions import login_manager
-
-    login_manager.user_loader(_load_user)
-    login_manager.login_view = "counter.login"
-    login_manager.login_message = None
-
-
-def staff() -> StaffMember:
-    return current_user.member
-
-
-class SignInForm(FlaskForm):
-    username = StringField(validators=[DataRequired()])
-    password = PasswordField(validators=[DataRequired()])
 
 
 class ActionForm(FlaskForm):
@@ -81,44 +49,6 @@ class CancelForm(FlaskForm):
 class TransferForm(FlaskForm):
     service = StringField()
     counter_id = StringField()
-
-
-def sign_in_page(template: str, landing: str):
-    """The staff sign-in, one for the console and administration (Flask-Login's session):
-    check the form, sign in, and go back where a staff page sent the person (``next``, only
-    Khiw's own staff and administration pages) or to ``landing``; else show ``template``."""
-    form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            member = auth.sign_in(form.username.data.strip(), form.password.data)
-        except KhiwError as error:
-            flash(translate(error), "error")
-        else:
-            login_user(ConsoleUser(member))
-            return redirect(_next_page() or url_for(landing))
-    elif request.method == "POST":
-        flash(gettext("Enter your username and password."), "error")
-    return render_template(template, form=form, locale=locale())
-
-
-@counter.route("/login", methods=["GET", "POST"])
-@login_rate
-def login():
-    return sign_in_page("counter/login.html", "counter.choose")
-
-
-def _next_page() -> str | None:
-    """Where a staff page sent the person to sign in (Flask-Login's ``next``): only Khiw's own
-    staff and administration pages, never another site (``security.safe_next``)."""
-    return safe_next(request.args.get("next"))
-
-
-@counter.post("/logout")
-@login_required
-def logout():
-    if ActionForm().validate_on_submit():
-        logout_user()
-    return redirect(url_for("counter.login"))
 
 
 @counter.get("/")

@@ -1,0 +1,36 @@
+"""What Khiw tells a staff member about their own account: wrong passwords tried for it
+(issue 21). Thai first, then English: a staff e-mail is read by one person who may read either.
+The texts are in the catalogue like every other message (``notifier.i18n``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .content import Content
+from .dates import thai_date
+from .i18n import N_, translator
+
+_SUBJECT = N_("Wrong passwords tried for %(username)s")
+_BODY = N_(
+    "Someone tried %(failures)s wrong passwords for the Khiw account %(username)s within an hour "
+    "(the last %(when)s). The account still works with the right password. If it was not you, "
+    "change your password and tell your administrator."
+)
+_WHEN = N_("%(day)s at %(time)s")
+_SHORT_LONG = N_("Khiw: %(failures)s wrong passwords tried for %(username)s")
+_SHORT = N_("Khiw: %(failures)s wrong passwords")
+
+
+def sign_in_failures(kind: str, username: str, failures: str, day: str, at: str, locale: str) -> Content:
+    """The message telling ``username`` that ``failures`` wrong passwords were tried for their
+    account (the last by ``at`` on ``day``): the e-mail in Thai then English, the one-line form in
+    ``locale``. No address, no password."""
+    paragraphs, subjects = [], []
+    for language in ("th", "en"):
+        _ = translator(language)
+        when = _(_WHEN, day=thai_date(date.fromisoformat(day), "long", language), time=at)
+        subjects.append(_(_SUBJECT, username=username))
+        paragraphs.append(_(_BODY, failures=failures, username=username, when=when))
+    _ = translator(locale)
+    short = (_(_SHORT_LONG, failures=failures, username=username), _(_SHORT, failures=failures))
+    return Content(kind, locale, " / ".join(subjects), tuple(paragraphs), None, short)
