@@ -40,7 +40,7 @@ from app.models import (
 from notifier.complaints import COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY, ComplaintFacts
 
 from .office_rules import catalogue, office_rules
-from .outbox_writer import Subject, addresses_in, enqueue
+from .outbox_writer import Subject, enqueue, subject_addresses
 from .transactions import reading, writing
 
 _complaints = Complaint.__table__
@@ -595,7 +595,8 @@ def _notify(connection: Connection, complaint_id: int, kind: str, *, now: dateti
         status_label=rules.STATUS_LABELS[ComplaintStatus(row.status)], reply=reply, due=_local_stamp(row.due_at),
     ).to_json()  # fmt: skip
     facts["complaint_token"] = row.token  # the link is built when sending; the purge erases it
-    subject = Subject(f"complaint:{complaint_id}", addresses_in(row), facts)
+    ref = f"complaint:{complaint_id}"  # its addresses: every column a registered channel names
+    subject = Subject(ref, subject_addresses(connection, ref), facts)
     return enqueue(connection, subject, kind, now=now, key=f"{kind}:{reply_id}")
 
 

@@ -29,7 +29,7 @@ from notifier.messages import Facts, Kind
 from notifier.registry import channels
 
 from .office_rules import catalogue, office_rules
-from .outbox_writer import Subject, addresses_in, enqueue
+from .outbox_writer import Subject, addresses_in, enqueue, subject_addresses
 from .transactions import reading, violated_constraint, writing
 
 _requests = ServiceRequest.__table__
@@ -385,9 +385,10 @@ def send_delay_notice(token: str, reason: str, staff: StaffMember, *, now: datet
     if not view.timing.overdue:
         raise InvalidState(N_("A delay notice is for a request past its due date that is not finished."))
     seq = len(view.notices) + 1
-    sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses_in(row))]
     try:
         with writing() as connection:
+            addresses = subject_addresses(connection, f"request:{row.id}")
+            sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses)]
             connection.execute(
                 insert(_notices),
                 {"request_id": row.id, "seq": seq, "sent_at": now, "reason": reason, "channels": ",".join(sent_by),
@@ -413,7 +414,8 @@ def _facts(row, kind: Kind, *, reason: str | None) -> dict:
 
 
 def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reason: str | None) -> int:
-    subject = Subject(f"request:{row.id}", addresses_in(row), _facts(row, kind, reason=reason))
+    ref = f"request:{row.id}"  # its addresses: every column a registered channel names
+    subject = Subject(ref, subject_addresses(connection, ref), _facts(row, kind, reason=reason))
     return enqueue(connection, subject, kind, now=now, key=key_part)
 
 
