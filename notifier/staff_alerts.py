@@ -1,6 +1,6 @@
 """What Khiw tells a staff member about their own account: wrong passwords tried for it
-(issue 21). Thai first, then English: a staff e-mail is read by one person who may read either.
-The texts are in the catalogue like every other message (``notifier.i18n``)."""
+(issue 21), in the message's language (Thai for a staff member; the texts are in the
+catalogue like every other message, ``notifier.i18n``)."""
 
 from __future__ import annotations
 
@@ -23,14 +23,9 @@ _SHORT = N_("Khiw: %(failures)s wrong passwords")
 
 def sign_in_failures(kind: str, username: str, failures: str, day: str, at: str, locale: str) -> Content:
     """The message telling ``username`` that ``failures`` wrong passwords were tried for their
-    account (the last by ``at`` on ``day``): the e-mail in Thai then English, the one-line form in
-    ``locale``. No address, no password."""
-    paragraphs, subjects = [], []
-    for language in ("th", "en"):
-        _ = translator(language)
-        when = _(_WHEN, day=thai_date(date.fromisoformat(day), "long", language), time=at)
-        subjects.append(_(_SUBJECT, username=username))
-        paragraphs.append(_(_BODY, failures=failures, username=username, when=when))
+    account (the last by ``at`` on ``day``), in ``locale``. No address, no password."""
     _ = translator(locale)
+    when = _(_WHEN, day=thai_date(date.fromisoformat(day), "long", locale), time=at)
+    paragraphs = (_(_BODY, failures=failures, username=username, when=when),)
     short = (_(_SHORT_LONG, failures=failures, username=username), _(_SHORT, failures=failures))
-    return Content(kind, locale, " / ".join(subjects), tuple(paragraphs), None, short)
+    return Content(kind, locale, _(_SUBJECT, username=username), paragraphs, None, short)
