@@ -17,7 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db, limiter
 from app.models import AuditEntry, OutboxMessage, Staff, StaffSession, StaffToken
-from notifier.messages import Facts, render
+from notifier.messages import Facts
+from notifier.registry import render
 from tests.factories import make_office
 
 PASSWORD = "a long staff passphrase"
