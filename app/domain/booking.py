@@ -7,6 +7,7 @@ not started. Mobile: today, while the office is open, from inside the geofence.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import re
@@ -225,8 +226,11 @@ def nearest_windows(slots: Sequence[Slot], wanted: time, count: int = 3) -> list
 
 
 def matches_last_digits(last4: str, phone_e164: str | None, nid_tail_matches: bool) -> bool:
-    """"Find my booking" asks for the last 4 digits of the phone or of the national ID."""
-    return nid_tail_matches or bool(phone_e164 and phone_e164.endswith(last4))
+    """"Find my booking" asks for the last 4 digits of the phone or of the national ID.
+    Compared in constant time, so how long a miss takes tells nothing about the digits."""
+    tail = (phone_e164 or "")[-4:].rjust(4, "-")  # no phone: compared anyway, never equal
+    same = hmac.compare_digest(tail.encode(), last4.encode()) and phone_e164 is not None
+    return nid_tail_matches or same
 
 
 def parse_last_digits(raw: object, field: str = "last4") -> str:

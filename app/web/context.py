@@ -13,6 +13,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.domain.complaint_lookup import parse_complaint_reference
 from app.domain.errors import N_, InvalidField, InvalidRequest, KhiwError
 from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
@@ -177,6 +178,14 @@ def _reference_key() -> str | None:
     return _person_key("reference", "|".join(parts)) if all(parts) else None
 
 
+def _complaint_reference_key() -> str | None:
+    """The complaint "find my complaint" is after (its reference, not the 4 digits tried)."""
+    try:
+        return _person_key("complaint", parse_complaint_reference(_request_field("reference") or ""))
+    except KhiwError:
+        return None  # not a reference: refused by the page anyway
+
+
 def _username_key() -> str | None:
     username = _request_field("username")
     return _person_key("username", username.strip().casefold()) if username else None
@@ -218,5 +227,8 @@ login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
 #: "Find my booking": per address and per booking reference, so nobody can try the 10,000
 #: possible last 4 digits of somebody else's booking.
 find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
+#: "Find my complaint" (``/c/find``): per address and per complaint reference, so nobody can
+#: try the 10,000 possible last 4 digits of somebody else's complaint.
+find_complaint_rate = _rate_limited("find", (_complaint_reference_key,), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
