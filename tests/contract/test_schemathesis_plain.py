@@ -31,7 +31,7 @@ def test_a_plain_schemathesis_run_without_hooks_finds_no_failure(live_server, en
     result = subprocess.run(
         [str(ST), "--config-file", str(CONFIG), "run", f"{live_server}/api/v1/openapi.json",
          "--url", f"{live_server}/api/v1", "--report", "json", "--report-json-path", str(report_path)],
-        env={**environment, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**environment, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=900, cwd=tmp_path,
     )  # fmt: skip
     output = result.stdout + result.stderr
     summary = figures(engine_name, json.loads(report_path.read_text()), output) if report_path.exists() else output
