@@ -1,11 +1,11 @@
 """Free text people and staff write (a complaint, a reply, a delay reason, a note, why a
 booking was cancelled): the one rule every such field follows, so the API's document can
-state it once (its `free-text` format).
+state it once (its `free-text` format, and a `pattern` built from ``HIDDEN_CLASS`` below).
 
 Any letters, digits, punctuation, symbols and spaces; line breaks (``\\n``, ``\\r\\n``) and tabs.
 Refused: other control characters (NUL, escape sequences, a lone ``\\r``), invisible format
-characters (bidirectional overrides, zero-width spaces), surrogates, private-use and unassigned
-characters — none can be shown, and each can mislead whoever reads the text. A limit counts
+characters (bidirectional overrides, zero-width spaces), surrogates, private-use characters and
+noncharacters — none can be shown, and each can mislead whoever reads the text. A limit counts
 the characters as sent.
 """
 
@@ -20,14 +20,16 @@ from .letters import LETTER_CLASS
 #: regular expression, so the API's document states exactly this in its ``pattern``s, where
 #: any JSON Schema validator reads it): control characters (Unicode Cc), invisible format
 #: characters (Cf: soft hyphen, bidirectional marks and overrides, zero-width spaces and
-#: joiners, the byte-order mark, language tags …), private-use characters (Co) and the
-#: noncharacters. Lone surrogates are refused too (they are not text; JSON bodies holding one
-#: are refused before any field is read), but a pattern cannot name them portably.
+#: joiners, the byte-order mark, language tags …), the private-use characters of the basic
+#: plane (Co; the supplementary private-use planes are left out: listing them makes every
+#: client's generator slow) and the noncharacters. Lone surrogates are refused too (they are
+#: not text; a JSON body holding one is refused before any field is read), but a pattern cannot
+#: name them portably.
 HIDDEN_CLASS = (
     r"\x00-\x1F\x7F-\x9F\xAD\u0600-\u0605\u061C\u06DD\u070F\u0890\u0891\u08E2\u180E\u200B-\u200F"
     r"\u202A-\u202E\u2060-\u2064\u2066-\u206F\uE000-\uF8FF\uFDD0-\uFDEF\uFEFF\uFFF9-\uFFFB\uFFFE\uFFFF"
     r"\U000110BD\U000110CD\U00013430-\U0001343F\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001"
-    r"\U000E0020-\U000E007F\U000F0000-\U0010FFFF"
+    r"\U000E0020-\U000E007F"
 )
 _HIDDEN = re.compile(f"[{HIDDEN_CLASS}\\uD800-\\uDFFF]")
 #: White space as Python's ``str.strip`` and JSON Schema's ``\s`` both read it (outside HIDDEN_CLASS).
@@ -54,7 +56,7 @@ def hidden_character(text: str) -> bool:
 
 
 def has_letter(text: str) -> bool:
-    """Whether ``text`` holds a letter (of any script: ``app.domain.letters``)."""
+    """Whether ``text`` holds a letter (Thai or Latin: ``app.domain.letters``)."""
     return _LETTER.search(text) is not None
 
 
