@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -101,12 +100,6 @@ def test_a_called_ticket_is_highlighted_with_its_counter(client, clock):
 
     assert 'class="call-banner" role="alert"' in page and "ถึงคิวของท่านแล้ว" in page
     assert "ticket called" in page and "data-poll-url" in page
-
-
-def test_the_status_page_script_asks_for_news_often_enough_to_show_a_call_within_5_seconds(app):
-    script = Path(app.static_folder, "js", "citizen.js").read_text(encoding="utf-8")
-    interval = int(re.search(r"setInterval\(poll, (\d+)\)", script).group(1))
-    assert interval <= 4000  # plus the request itself: under 5 s
 
 
 # --- the language a booking keeps --------------------------------------------------------
