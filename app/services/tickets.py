@@ -99,14 +99,22 @@ def _minutes_ahead(office: OfficeRules, now: datetime) -> int:
 
 
 def issue_ticket(
-    code: str, request: WalkInRequest, *, settings: Settings, actor: str, printer: PrinterConfig, paper_mm: int
+    code: str,
+    request: WalkInRequest,
+    *,
+    settings: Settings,
+    actor: str,
+    printer: PrinterConfig,
+    paper_mm: int,
+    locale: str = "th",
 ) -> PrintedTicket:
-    """Issue a walk-in ticket: read → decide (the domain) → the shared write → print."""
+    """Issue a walk-in ticket: read → decide (the domain) → the shared write → print.
+    ``locale`` is the kiosk screen's language: the ticket's messages are written in it."""
     now = settings.now()
     office = office_rules(code)
     service = service_by_code(office, request.service)
     placement = rules.decide_walk_in(office, service, local_now(now), _minutes_ahead(office, now))
-    person = Person(phone=request.phone, email=request.email)
+    person = Person(phone=request.phone, email=request.email, locale=locale)
     try:
         view = place_ticket(office, service, placement, person, now=now, actor=actor, priority=request.priority)
     except IntegrityError as error:

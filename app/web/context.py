@@ -13,6 +13,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.domain.complaint_lookup import parse_complaint_reference
 from app.domain.errors import N_, Forbidden, InvalidField, InvalidRequest, KhiwError
 from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
@@ -195,6 +196,14 @@ def _typed_reference_key() -> str | None:
     return _person_key("typed-reference", reference.strip().upper()) if reference else None
 
 
+def _complaint_reference_key() -> str | None:
+    """The complaint "find my complaint" is after (its reference, not the 4 digits tried)."""
+    try:
+        return _person_key("complaint", parse_complaint_reference(_request_field("reference") or ""))
+    except KhiwError:
+        return None  # not a reference: refused by the page anyway
+
+
 def _rate_limited(action: str, person_keys=(), methods: list[str] | None = None):
     """The per-address limit of ``action`` (per route) and its per-person limits (shared by
     every route of the action), as one decorator."""
@@ -232,6 +241,9 @@ login_rate = _rate_limited("login", (), methods=["POST"])
 #: "Find my booking" and "find my request": per address and per booking (office, day, number)
 #: or typed reference, so nobody can try the 10,000 possible last 4 digits of somebody else's.
 find_rate = _rate_limited("find", (_reference_key, _typed_reference_key), methods=["POST"])
+#: "Find my complaint" (``/c/find``): per address and per complaint reference, so nobody can
+#: try the 10,000 possible last 4 digits of somebody else's complaint.
+find_complaint_rate = _rate_limited("find", (_complaint_reference_key,), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
 

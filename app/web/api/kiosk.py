@@ -43,7 +43,7 @@ def issue_ticket(code: str):
     request_ = tickets.read_walk_in_request(json_body())
     config, paper = printer()
     printed = tickets.issue_ticket(
-        code, request_, settings=settings(), actor=current_actor(), printer=config, paper_mm=paper
+        code, request_, settings=settings(), actor=current_actor(), printer=config, paper_mm=paper, locale=locale()
     )
     return jsonify(ticket_json(printed)), 201
 

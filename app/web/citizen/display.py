@@ -24,8 +24,9 @@ _REASONS = {
 
 
 @citizen.app_template_filter("distance")
-def distance(metres: int) -> str:
-    return format_distance(int(metres))
+def distance(metres: int, locale: str = "th") -> str:
+    """1.5 กม. / 850 ม. in Thai, 1.5 km / 850 m in English."""
+    return format_distance(int(metres), locale)
 
 
 @citizen.app_template_filter("month_name")

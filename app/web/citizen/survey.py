@@ -3,7 +3,7 @@ the status page and the ticket's QR lead here. One response per visit; Thai or E
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from app.domain import survey as rules
@@ -36,7 +36,12 @@ def _page(state, *, status: int = 200, error: str | None = None, form=None):
 @citizen.get("/b/<token>/survey")
 @lookup_rate
 def survey_form(token: str):
-    return _page(survey_service.survey_state(token))
+    state = survey_service.survey_state(token)
+    if state.answered and request.args.get("sent") == "1":  # just sent (post/redirect/get)
+        page = render_template("citizen/survey_done.html", state=state, locale=locale(),
+                               message=gettext("Thank you! Your answers help the office improve."))  # fmt: skip
+        return page, 200, {"Cache-Control": "no-store"}
+    return _page(state)
 
 
 @citizen.post("/b/<token>/survey")
@@ -50,6 +55,6 @@ def survey_submit(token: str):
         submission = rules.read_submission(answers, form.get("suggestion"), respondent)
     except (InvalidField, InvalidRequest) as error:
         return _page(survey_service.survey_state(token), status=400, error=translate(error), form=form)
-    state = survey_service.answer_survey(token, submission, now=now())
-    return render_template("citizen/survey_done.html", state=state, locale=locale(),
-                           message=gettext("Thank you! Your answers help the office improve."))  # fmt: skip
+    survey_service.answer_survey(token, submission, now=now())
+    # A redirect, so "back" or a refresh never asks to send the answers again.
+    return redirect(url_for("citizen.survey_form", token=token, sent=1), code=303)
