@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -135,6 +137,13 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # A staff sign-in lasts a working day at most; the server checks it on every request
+        # and ends it sooner (idle, signed out, password changed: app/domain/staff_access.py).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # Wrong passwords for one username from every address slow each attempt by up to this
+        # (never refuse it); the owner is told by e-mail after LOGIN_ALERT_AFTER of them in an hour.
+        "LOGIN_SLOWDOWN_MAX_SECONDS": 2.0,
+        "LOGIN_ALERT_AFTER": 10,
         "WTF_CSRF_CHECK_DEFAULT": False,  # each page blueprint protects its own forms
         "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",
@@ -212,6 +221,7 @@ def _notification_settings(environ: Mapping[str, str]) -> dict:
     starttls = _flag(environ.get("SMTP_STARTTLS"), True)
     use_ssl = _flag(environ.get("SMTP_SSL"), False)
     return {
+        **_line_settings(environ),
         "EMAIL_BACKEND": email,
         "SMTP_HOST": environ.get("SMTP_HOST", ""),
         "SMTP_PORT": _whole(environ, "SMTP_PORT", 465 if use_ssl else 587, 1, 65535, "a port"),
@@ -236,4 +246,41 @@ def _notification_settings(environ: Mapping[str, str]) -> dict:
         "PERSONAL_DATA_RETENTION_DAYS": _whole(
             environ, "PERSONAL_DATA_RETENTION_DAYS", 90, 1, 3650, "a number of days"
         ),
+    }
+
+
+#: LINE's own Messaging API (the SDK's default); tests point LINE_API_URL at a stand-in.
+LINE_API = "https://api.line.me"
+_LINE_BASIC_ID = re.compile(r"^@[a-z0-9._-]{3,40}$")
+
+
+def _line_settings(environ: Mapping[str, str]) -> dict:
+    """The office's LINE Official Account (Messaging API channel). All unset: no LINE anywhere.
+
+    ``LINE_BACKEND`` is ``line`` (the real API, the default), or ``console``/``null`` to try
+    the links and webhook without sending (then no access token is needed)."""
+    secret = environ.get("LINE_CHANNEL_SECRET", "")
+    token = environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+    basic_id = environ.get("LINE_BASIC_ID", "").strip().lower()
+    backend = environ.get("LINE_BACKEND") or "line"
+    if backend not in {"line", "console", "null"}:
+        raise ConfigError(f"LINE_BACKEND must be line, console or null, not {backend!r}")
+    given = {"LINE_CHANNEL_SECRET": secret, "LINE_BASIC_ID": basic_id}
+    if backend == "line":
+        given["LINE_CHANNEL_ACCESS_TOKEN"] = token
+    missing = [name for name, value in given.items() if not value]
+    if len(missing) < len(given) and missing:
+        raise ConfigError(f"LINE needs {', '.join(missing)} as well (or none of the LINE_ settings)")
+    if basic_id and not _LINE_BASIC_ID.match(basic_id):
+        raise ConfigError(f"LINE_BASIC_ID must be the account's basic ID, like @123abcde, not {basic_id!r}")
+    api_url = (environ.get("LINE_API_URL") or LINE_API).rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", api_url):
+        raise ConfigError(f"LINE_API_URL must be an http(s) address, not {api_url!r}")
+    return {
+        "LINE_ENABLED": not missing,
+        "LINE_BACKEND": backend,
+        "LINE_CHANNEL_SECRET": secret,
+        "LINE_CHANNEL_ACCESS_TOKEN": token,
+        "LINE_BASIC_ID": basic_id,
+        "LINE_API_URL": api_url,
     }

@@ -57,15 +57,19 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
+    from .web.rate import rate
     from .web.reports import reports
     from .web.requests import requests_pages
     from .web.security import register_security
+    from .web.signin import signin
     from .web.webhooks import webhooks
 
     app.register_blueprint(api)
     app.register_blueprint(citizen)
     app.register_blueprint(webhooks)
     app.register_blueprint(kiosk)
+    app.register_blueprint(rate)
+    app.register_blueprint(signin)
     app.register_blueprint(counter)
     app.register_blueprint(display)
     app.register_blueprint(requests_pages)

@@ -74,7 +74,7 @@ def seed_demo_command() -> None:
     help="clerk: calls tickets; head: reads reports; admin: all offices.",
 )
 @click.option("--office", "office_code", default=None, help="Office code (required unless --role admin).")
-@click.password_option(help="At least 10 characters; asked for twice if not given.")
+@click.password_option(help="At least 12 characters, not a common password; asked for twice if not given.")
 def create_staff_command(username: str, display_name: str, role: str, office_code: str | None, password: str) -> None:
     """Add a staff account."""
     from app.services import auth

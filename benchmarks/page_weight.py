@@ -36,7 +36,7 @@ def main() -> int:
     app = create_app({"RATELIMIT_ENABLED": False, "CLOCK": lambda: monday, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         upgrade()
-        seed_demo(staff_password="bench", kiosk_key=lambda code: f"bench-{code}")
+        seed_demo(staff_password="bench staff passphrase", kiosk_key=lambda code: f"bench-{code}")
     client = app.test_client()
     booked = client.post("/book/pa-sang/id-card/2026-11-25/09:00/confirm", data={
         "name": "สมชาย ใจดี", "national_id": "1101700230708", "consent": "yes", "action": "confirm"})  # fmt: skip

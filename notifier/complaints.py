@@ -11,26 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
-from .backends.base import SMS
-from .dates import thai_date
-from .sms import shortest_fit
+from .content import Content
+from .dates import thai_date_time
+from .i18n import translator
+from .kinds import COMPLAINT_FEEDBACK, COMPLAINT_KINDS, COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY
 
-COMPLAINT_RECEIVED = "complaint_received"
-COMPLAINT_REPLY = "complaint_reply"
-COMPLAINT_SUMMARY = "complaint_summary"
-#: Once resolved: one question about the handling (PMQA 3.4), answered on the tracking page.
-COMPLAINT_FEEDBACK = "complaint_feedback"
-COMPLAINT_KINDS = frozenset({COMPLAINT_RECEIVED, COMPLAINT_REPLY, COMPLAINT_SUMMARY, COMPLAINT_FEEDBACK})
-
-_STATUS = {
-    "received": ("รับเรื่องแล้ว", "Received"),
-    "assigned": ("มอบหมายผู้รับผิดชอบแล้ว", "Assigned"),
-    "in_progress": ("กำลังดำเนินการ", "In progress"),
-    "resolved": ("แก้ไขแล้ว", "Resolved"),
-    "closed": ("ปิดเรื่องแล้ว", "Closed"),
-}
-_PRIORITY = {"urgent": ("ด่วนที่สุด", "Urgent"), "high": ("ด่วน", "High"), "normal": ("ปกติ", "Normal")}
-
+__all__ = ["COMPLAINT_FEEDBACK", "COMPLAINT_KINDS", "COMPLAINT_RECEIVED", "COMPLAINT_REPLY", "COMPLAINT_SUMMARY",
+           "ComplaintFacts", "compose_complaint"]
 
 @dataclass(frozen=True)
 class ComplaintFacts:
@@ -42,14 +29,18 @@ class ComplaintFacts:
     topic_th: str = ""
     topic_en: str = ""
     status: str = ""
+    #: The status's label (an English source text of the catalogue: the domain's STATUS_LABELS).
+    status_label: str = ""
     reply: str = ""
     due: str = ""  # "YYYY-MM-DD HH:MM", Bangkok
     day: str = ""  # the summary's day, YYYY-MM-DD
-    #: The summary's breaches: reference, topic_th, topic_en, priority, due, hours_late, assignee.
+    #: The summary's breaches: reference, topic_th, topic_en, priority, priority_label (the
+    #: domain's label, a catalogue source text), due, hours_late, assignee.
     breaches: list = field(default_factory=list)
     open_count: int = 0
     status_url: str | None = None  # the tracking page, added when sending
     list_url: str | None = None  # the staff list, added when sending
+    find_url: str | None = None  # "find my complaint" (/c/find), added when sending
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -63,11 +54,6 @@ class ComplaintFacts:
     def th(self) -> bool:
         return self.locale != "en"
 
-    def pick(self, pair: tuple[str, str] | None, default: str = "") -> str:
-        if not pair:
-            return default
-        return pair[0] if self.th else pair[1]
-
     @property
     def office(self) -> str:
         return self.office_th if self.th else self.office_en
@@ -80,121 +66,78 @@ class ComplaintFacts:
         """``2026-12-14 10:00`` as the reader writes it: 14 ธันวาคม พ.ศ. 2569 เวลา 10:00 น."""
         if len(stamp) < 16:
             return stamp
-        day = thai_date(date.fromisoformat(stamp[:10]), "long", self.locale)
-        return f"{day} เวลา {stamp[11:16]} น." if self.th else f"{day}, {stamp[11:16]}"
+        return thai_date_time(date.fromisoformat(stamp[:10]), stamp[11:16], self.locale)
 
 
-def render_complaint(facts: ComplaintFacts, channel: str, *, links_allowed: bool = False):
-    from .messages import Rendered, _html, _plain
-
-    if channel == SMS:
-        return Rendered("", _sms(facts, links_allowed))
+def compose_complaint(facts: ComplaintFacts, *, links_allowed: bool = True) -> Content:
+    short, short_link = _sms(facts, links_allowed)
     subject, paragraphs, link = _email(facts)
-    return Rendered(subject, _plain(paragraphs, link), _html(subject, paragraphs, link, facts.locale))
+    return Content(facts.kind, facts.locale, subject, tuple(paragraphs), link, tuple(short), short_link or None)
 
 
-def _sms(f: ComplaintFacts, links_allowed: bool) -> str:
+def _where(url: str | None) -> str:
+    return (url or "").split("://", 1)[-1]
+
+
+def _sms(f: ComplaintFacts, links_allowed: bool) -> tuple[list[str], str]:
+    _ = translator(f.locale)
     link = f.status_url if links_allowed and f.status_url else ""
-    status = f.pick(_STATUS.get(f.status), f.status)
+    values = {"reference": f.reference, "office": f.office, "reply": f.reply, "find": _where(f.find_url),
+              "status": _(f.status_label) if f.status_label else f.status}  # fmt: skip
     if f.kind == COMPLAINT_RECEIVED:
-        variants = (
-            [f"{f.office} รับเรื่องร้องเรียน {f.reference} แล้ว", f"รับเรื่องร้องเรียน {f.reference} แล้ว"]
-            if f.th
-            else [
-                f"Khiw: {f.office} received your complaint {f.reference}.",
-                f"Khiw: complaint {f.reference} received.",
-            ]
-        )
+        if link or not f.find_url:
+            variants = [_("Khiw: %(office)s received your complaint %(reference)s.", **values),
+                        _("Khiw: complaint %(reference)s received.", **values)]
+        else:  # no link: name the page that finds it again by its reference
+            variants = [_("Khiw: complaint %(reference)s received. Follow it at %(find)s", **values),
+                        _("Complaint %(reference)s received, see %(find)s", **values),
+                        _("Khiw: complaint %(reference)s received.", **values)]
     elif f.kind == COMPLAINT_FEEDBACK:
-        variants = (
-            [f"{f.office}: เรื่องร้องเรียน {f.reference} แก้ไขแล้ว ท่านพอใจกับการดำเนินการหรือไม่ ตอบได้ที่หน้าติดตามเรื่อง",
-             f"เรื่อง {f.reference} แก้ไขแล้ว ท่านพอใจการดำเนินการหรือไม่ ตอบที่หน้าติดตามเรื่อง"]
-            if f.th
-            else [f"Khiw: complaint {f.reference} is resolved. Were you satisfied with how it was handled? "
-                  "Answer on its tracking page.",
-                  f"Khiw: complaint {f.reference} resolved. Satisfied? Answer on the tracking page."]
-        )  # fmt: skip
+        variants = [_("Khiw: complaint %(reference)s is resolved. Were you satisfied with how it was handled? "
+                      "Answer on its tracking page.", **values),
+                    _("Complaint %(reference)s resolved. Satisfied? Answer on the tracking page.", **values)]
+    elif link or not f.find_url:
+        variants = [_("Khiw, complaint %(reference)s: %(reply)s", **values),
+                    _("Khiw: complaint %(reference)s has a reply (%(status)s).", **values)]
     else:
-        where = "" if link else (" ดูคำตอบในอีเมลหรือหน้าติดตามเรื่อง" if f.th else " See the e-mail or the tracking page.")
-        variants = (
-            [f"เรื่องร้องเรียน {f.reference}: {f.reply}", f"ตอบเรื่องร้องเรียน {f.reference} แล้ว ({status}){where}",
-             f"ตอบเรื่องร้องเรียน {f.reference} แล้ว"]
-            if f.th
-            else [f"Khiw, complaint {f.reference}: {f.reply}",
-                  f"Khiw: complaint {f.reference} has a reply ({status}).{where}"]
-        )  # fmt: skip
-    text = shortest_fit(variants)
-    return f"{text} {link}" if link else text
+        variants = [_("Khiw, complaint %(reference)s: %(reply)s", **values),
+                    _("Khiw: complaint %(reference)s has a reply (%(status)s). Read it at %(find)s", **values),
+                    _("Complaint %(reference)s has a reply, see %(find)s", **values),
+                    _("Khiw: complaint %(reference)s has a reply.", **values)]
+    return variants, link
 
 
 def _email(f: ComplaintFacts) -> tuple[str, list[str], tuple[str, str] | None]:
-    track = (("ติดตามเรื่องร้องเรียน" if f.th else "Follow your complaint"), f.status_url) if f.status_url else None
-    status = f.pick(_STATUS.get(f.status), f.status)
-    details = "\n".join(
-        [
-            (f"เลขที่เรื่อง: {f.reference}" if f.th else f"Reference: {f.reference}"),
-            (f"สำนักงาน: {f.office}" if f.th else f"Office: {f.office}"),
-            (f"เรื่อง: {f.topic}" if f.th else f"Topic: {f.topic}"),
-            (f"สถานะ: {status}" if f.th else f"Status: {status}"),
-        ]
-    )
+    _ = translator(f.locale)
+    track = (_("Follow your complaint"), f.status_url) if f.status_url else None
+    values = {"reference": f.reference, "office": f.office, "topic": f.topic, "due": f.when(f.due),
+              "status": _(f.status_label) if f.status_label else f.status}  # fmt: skip
+    details = "\n".join([_("Reference: %(reference)s", **values), _("Office: %(office)s", **values),
+                         _("Topic: %(topic)s", **values), _("Status: %(status)s", **values)])  # fmt: skip
     if f.kind == COMPLAINT_RECEIVED:
-        subject = (
-            f"รับเรื่องร้องเรียน {f.reference} แล้ว — {f.office}"
-            if f.th
-            else f"Complaint {f.reference} received — {f.office}"
-        )
-        body = (
-            f"สำนักงานได้รับเรื่องร้องเรียนของท่านแล้ว และจะตอบภายในวันที่ {f.when(f.due)}"
-            if f.th
-            else f"The office received your complaint and will answer by {f.when(f.due)}."
-        )
+        subject = _("Complaint %(reference)s received — %(office)s", **values)
+        body = _("The office received your complaint and will answer by %(due)s.", **values)
         return subject, [body, details], track
     if f.kind == COMPLAINT_FEEDBACK:
-        subject = (
-            f"ท่านพอใจกับการดำเนินการเรื่องร้องเรียน {f.reference} หรือไม่ — {f.office}"
-            if f.th
-            else f"Were you satisfied with how complaint {f.reference} was handled? — {f.office}"
-        )
-        ask = (
-            "เรื่องร้องเรียนของท่านแก้ไขแล้ว สำนักงานขอเรียนถามหนึ่งข้อ: ท่านพอใจกับการดำเนินการหรือไม่ "
-            "(ตอบได้ที่หน้าติดตามเรื่อง จะเขียนความเห็นเพิ่มเติมด้วยก็ได้)"
-            if f.th
-            else "Your complaint is resolved. The office asks one question: were you satisfied with how it was "
-            "handled? (Answer on its tracking page; a comment is welcome.)"
-        )
-        answer = (("ตอบคำถาม" if f.th else "Answer the question"), f.status_url) if f.status_url else None
+        subject = _("Were you satisfied with how complaint %(reference)s was handled? — %(office)s", **values)
+        ask = _("Your complaint is resolved. The office asks one question: were you satisfied with how it was "
+                "handled? (Answer on its tracking page; a comment is welcome.)")
+        answer = (_("Answer the question"), f.status_url) if f.status_url else None
         return subject, [ask, details], answer
     if f.kind == COMPLAINT_REPLY:
-        subject = (
-            f"คำตอบเรื่องร้องเรียน {f.reference} — {f.office}"
-            if f.th
-            else f"A reply to your complaint {f.reference} — {f.office}"
-        )
-        intro = "เจ้าหน้าที่ตอบเรื่องร้องเรียนของท่านดังนี้" if f.th else "The office replied to your complaint:"
-        return subject, [intro, f.reply, details], track
+        subject = _("A reply to your complaint %(reference)s — %(office)s", **values)
+        return subject, [_("The office replied to your complaint:"), f.reply, details], track
     # The head's daily summary.
     count = len(f.breaches)
-    subject = (
-        f"เรื่องร้องเรียนเกินกำหนด {count} เรื่อง — {f.office}"
-        if f.th
-        else f"{count} complaints past their service level — {f.office}"
-    )
-    intro = (
-        f"สรุปประจำวันที่ {f.day}: เรื่องร้องเรียนที่ยังไม่ยุติ {f.open_count} เรื่อง เกินกำหนดตามมาตรฐาน (SLA) {count} เรื่อง"
-        if f.th
-        else f"Summary for {f.day}: {f.open_count} complaints open, {count} past their service level (SLA)."
-    )
+    subject = _("%(count)s complaints past their service level — %(office)s", count=count, office=f.office)
+    intro = _("Summary for %(day)s: %(open)s complaints open, %(count)s past their service level (SLA).",
+              day=f.day, open=f.open_count, count=count)  # fmt: skip
     lines = []
     for b in f.breaches:
-        topic = b.get("topic_th") if f.th else b.get("topic_en")
-        priority = f.pick(_PRIORITY.get(b.get("priority")), b.get("priority", ""))
-        assignee = b.get("assignee") or ("ยังไม่มีผู้รับผิดชอบ" if f.th else "no one assigned")
-        late = b.get("hours_late", 0)
-        lines.append(
-            f"{b.get('reference')} · {topic} · {priority} · "
-            + (f"กำหนด {f.when(b.get('due', ''))} · เกิน {late} ชม. · {assignee}" if f.th
-               else f"due {f.when(b.get('due', ''))} · {late} h late · {assignee}")
-        )  # fmt: skip
-    listing = (("เปิดรายการเรื่องร้องเรียน" if f.th else "Open the complaints list"), f.list_url) if f.list_url else None
+        label = b.get("priority_label")
+        lines.append(_("%(reference)s · %(topic)s · %(priority)s · due %(due)s · %(hours)s h late · %(assignee)s",
+                       reference=b.get("reference"), topic=b.get("topic_th") if f.th else b.get("topic_en"),
+                       priority=_(label) if label else b.get("priority", ""), due=f.when(b.get("due", "")),
+                       hours=b.get("hours_late", 0), assignee=b.get("assignee") or _("no one assigned")))  # fmt: skip
+    listing = (_("Open the complaints list"), f.list_url) if f.list_url else None
     return subject, [intro, "\n".join(lines) or "-"], listing

@@ -10,11 +10,13 @@ from datetime import date
 
 from babel.dates import format_date
 
-_ENGLISH = {"short": "d MMM yy", "medium": "d MMM y", "long": "d MMMM y", "full": "EEEE d MMMM y"}
+_ENGLISH = {"short": "d MMM yy", "medium": "d MMM y", "long": "d MMMM y", "full": "EEEE d MMMM y",
+            "month": "MMMM y"}  # fmt: skip
 
 
 def thai_date(day: date, style: str = "long", locale: str = "th") -> str:
-    """``14 มีนาคม พ.ศ. 2568`` (th, long), ``14 มี.ค. 68`` (th, short) or ``14 March 2025`` (en)."""
+    """The one date formatter: ``14 มีนาคม พ.ศ. 2568`` (th, long), ``14 มี.ค. 68`` (th, short),
+    ``14 มี.ค. 2568`` (th, medium), ``มีนาคม พ.ศ. 2568`` (th, month) or ``14 March 2025`` (en)."""
     if locale == "en":
         return format_date(day, _ENGLISH[style], locale="en")
     be = day.year + 543
@@ -23,5 +25,13 @@ def thai_date(day: date, style: str = "long", locale: str = "th") -> str:
         "medium": f"d MMM {be}",
         "long": f"d MMMM 'พ.ศ.' {be}",
         "full": f"EEEEที่ d MMMM 'พ.ศ.' {be}",
+        "month": f"MMMM 'พ.ศ.' {be}",
     }[style]
     return format_date(day, pattern, locale="th_TH")
+
+
+def thai_date_time(day: date, hhmm: str, locale: str = "th", style: str = "long") -> str:
+    """A day and a time of day as a reader writes them: ``14 ธันวาคม พ.ศ. 2569 เวลา 10:00 น.``
+    (th) or ``14 December 2026, 10:00`` (en)."""
+    written = thai_date(day, style, locale)
+    return f"{written}, {hhmm}" if locale == "en" else f"{written} เวลา {hhmm} น."

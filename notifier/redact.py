@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .backends.base import mask_recipient
+from .backends.base import mask_email, mask_phone
 
 #: A path segment after these is a token, whatever it looks like.
 _TOKEN_AFTER = re.compile(r"(/(?:b|r|c|bookings|tickets|requests|complaints)/)([^/?#\s\"'<>]+)")
@@ -28,6 +28,8 @@ _QUERY_PAIR = re.compile(r"([?&])([^=&\s\"#]+)=([^&\s\"#]*)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _E164 = re.compile(r"(?<![\w+])\+[1-9][0-9]{7,14}(?![0-9])")
 _THAI_PHONE = re.compile(r"(?<![0-9])0[0-9]{1,2}-?[0-9]{3}-?[0-9]{4}(?![0-9])")
+#: A LINE user id (personal data: it reaches the person): "U" and 32 hex digits.
+_LINE_USER_ID = re.compile(r"(?<![A-Za-z0-9_\-])U[0-9a-f]{32}(?![A-Za-z0-9_\-])")
 _NATIONAL_ID = re.compile(r"(?<![0-9])(?:[0-9]{13}|[0-9]-[0-9]{4}-[0-9]{5}-[0-9]{2}-[0-9])(?![0-9])")
 MASK = "***"
 
@@ -53,9 +55,10 @@ def _digits_tail(match: re.Match) -> str:
 
 
 def scrub(text: str) -> str:
-    """``mask_tokens``, and e-mail addresses, phone numbers and national IDs masked."""
-    text = _EMAIL.sub(lambda m: mask_recipient(m.group(0)), text)
+    """``mask_tokens``, and e-mail addresses, phone numbers, national IDs and LINE user ids masked."""
+    text = _LINE_USER_ID.sub(lambda m: f"U***{m.group(0)[-4:]}", text)
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
     text = _NATIONAL_ID.sub(lambda m: re.sub(r"[0-9]", "x", m.group(0)), text)
-    text = _E164.sub(lambda m: mask_recipient(m.group(0)) if m.group(0).startswith("+66") else _digits_tail(m), text)
+    text = _E164.sub(lambda m: mask_phone(m.group(0)) if m.group(0).startswith("+66") else _digits_tail(m), text)
     text = _THAI_PHONE.sub(_digits_tail, text)
     return mask_tokens(text)

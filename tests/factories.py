@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from app.domain.calendar import BANGKOK
 from app.domain.office_spec import CounterSpec, OfficeSpec, ServiceSpec
 from app.extensions import db
-from app.models import Office, Staff, StaffToken
+from app.models import Office, Staff, StaffSession, StaffToken
 from app.services.offices import create_office
 
 # Pa Sang District Office, Lamphun (real coordinates, see app/demo_data.py).
@@ -126,3 +126,22 @@ def add_clerk(username: str, office_id: int, role: str = "clerk") -> dict:
                               expires_at=datetime(2100, 1, 1, tzinfo=UTC)))  # fmt: skip
     db.session.commit()
     return {"Authorization": f"Bearer {token}"}
+
+
+def sign_in_as(client, username: str) -> None:
+    """A browser signed in as ``username`` (a server-side session, as the sign-in page starts
+    one), without typing a password: hashing one per test would cost a second."""
+    from flask import current_app
+
+    from app.domain.staff_access import session_ends_at
+
+    staff = db.session.query(Staff).filter_by(username=username).one()
+    now = current_app.config["CLOCK"]() if current_app.config.get("CLOCK") else datetime.now(UTC)
+    key = secrets.token_urlsafe(16)
+    db.session.add(StaffSession(key_hash=hashlib.sha256(key.encode()).hexdigest(), staff_id=staff.id, created_at=now,
+                                last_seen_at=now, expires_at=session_ends_at(now)))  # fmt: skip
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(staff.id)
+        session["_fresh"] = True
+        session["staff_session"] = key

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from . import staff_access
 from .booking import parse_email
 from .channels import Channel
 from .complaints import SlaDays
@@ -40,7 +41,7 @@ RECALLS = (0, 10)
 NEAR_TURN_PEOPLE = (0, 50)
 NEAR_TURN_MINUTES = (0, 240)
 ADDRESS_MAX = 500
-PASSWORD_MIN = 10
+PASSWORD_MIN = staff_access.PASSWORD_MIN  # and not a common password (staff_access)
 KIOSK_NAME_MAX = 100
 #: Section 10: a service's processing time as the citizen's manual states it.
 PROCESSING_DAYS = (0, 365)
@@ -807,11 +808,9 @@ def _email(form: Mapping[str, str], name: str) -> str | None:
     return email
 
 
-def read_password(form: Mapping[str, str]) -> str:
-    password = form.get("password", "")
-    if not isinstance(password, str) or len(password) < PASSWORD_MIN or len(password) > 200:
-        raise InvalidField("password", N_("A password needs at least 10 characters."))
-    return password
+def read_password(form: Mapping[str, str], username: str = "") -> str:
+    """A new password, as the policy wants it (``staff_access.check_new_password``)."""
+    return staff_access.check_new_password(form.get("password", ""), username=username)
 
 
 def read_new_staff(form: Mapping[str, str]) -> NewStaff:
@@ -822,7 +821,7 @@ def read_new_staff(form: Mapping[str, str]) -> NewStaff:
     role = _text(form, "role")
     if role not in {r.value for r in Role}:
         raise InvalidField("role", N_("Role must be one of: clerk, head, admin."))
-    return NewStaff(username, display_name, Role(role), read_password(form), read_staff_email(form))
+    return NewStaff(username, display_name, Role(role), read_password(form, username), read_staff_email(form))
 
 
 def read_kiosk_name(form: Mapping[str, str]) -> str:

@@ -27,6 +27,7 @@ from .errors import N_, InvalidField, InvalidRequest, InvalidState, NotFound
 from .identity import parse_thai_mobile
 from .outgoing import check_message_length
 from .text import showable, tidy
+from .transitions import TransitionTable
 from .working_days import DayKind, add_days
 
 
@@ -111,22 +112,25 @@ _ALLOWED: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     ),
     ComplaintStatus.IN_PROGRESS: frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}),
     ComplaintStatus.RESOLVED: frozenset({ComplaintStatus.CLOSED, ComplaintStatus.IN_PROGRESS}),
-    ComplaintStatus.CLOSED: frozenset({ComplaintStatus.IN_PROGRESS}),  # the head reopens (below)
+    ComplaintStatus.CLOSED: frozenset(),  # filed; only the head reopens it, with a reason (check_reopen)
 }
 
 
+#: The complaint's moves, checked by the one helper every aggregate uses.
+TRANSITIONS = TransitionTable(
+    _ALLOWED,
+    N_("This complaint is “%(complaint_status)s”, so it cannot become “%(complaint_target)s”."),
+    ("complaint_status", "complaint_target"),
+)
+
+
 def can_move(current: ComplaintStatus, target: ComplaintStatus) -> bool:
-    return target in _ALLOWED[current]
+    return TRANSITIONS.can_move(current, target)
 
 
 def check_move(current: ComplaintStatus, target: ComplaintStatus) -> None:
     """Raise InvalidState unless a complaint in ``current`` may move to ``target``."""
-    if not can_move(current, target):
-        raise InvalidState(
-            N_("This complaint is “%(complaint_status)s”, so it cannot become “%(complaint_target)s”."),
-            complaint_status=current.value,
-            complaint_target=target.value,
-        )
+    TRANSITIONS.check(current, target)
 
 
 def check_open_for_changes(current: ComplaintStatus) -> None:

@@ -67,8 +67,8 @@ class OutsideGeofence(KhiwError):
                 "%(radius)s of the office (your position is accurate to ±%(accuracy)s m)."
             ),
             field="lat",
-            distance=format_distance(distance_m),
-            radius=format_distance(radius_m),
+            distance=Distance(distance_m),
+            radius=Distance(radius_m),
             accuracy=accuracy_m,
         )
         self.distance_m = distance_m
@@ -115,8 +115,21 @@ class IdempotencyMismatch(KhiwError):
     code = "idempotency_mismatch"
 
 
-def format_distance(metres: int) -> str:
-    """Distances a person reads at a glance: '850 m', '2.4 km'."""
+#: Units of distance as each language writes them (Thai: เมตร / กิโลเมตร abbreviated).
+_DISTANCE_UNITS = {"en": ("m", "km"), "th": ("ม.", "กม.")}
+
+
+def format_distance(metres: int, locale: str = "en") -> str:
+    """Distances a person reads at a glance: '850 m', '2.4 km'; in Thai '850 ม.', '2.4 กม.'."""
+    metre, kilometre = _DISTANCE_UNITS.get(locale, _DISTANCE_UNITS["th"])
     if metres < 1000:
-        return f"{metres} m"
-    return f"{metres / 1000:.1f} km"
+        return f"{metres:,} {metre}"
+    return f"{metres / 1000:,.1f} {kilometre}"
+
+
+class Distance(int):
+    """A distance in metres in an error's parameters: whoever shows the message writes it in
+    the reader's units (``format_distance``); as plain text, in English."""
+
+    def __str__(self) -> str:
+        return format_distance(int(self))

@@ -183,6 +183,7 @@ SECTION_TITLES = {
     "follow_ups": N_("Survey follow-ups"),
     "complaints": N_("Complaints"),
     "requests": N_("Requests (Section 10)"),
+    "messages": N_("Messages to citizens per channel"),
 }
 
 #: How a figure's name reads (the last parts of its dotted name; channels and survey groups
@@ -222,4 +223,10 @@ FIGURE_LABELS = {
     "survey": N_("satisfaction survey"),
     "handling_answers": N_("answers on the handling"),
     "handling_satisfied_pct": N_("satisfied with the handling %"),
+    "sms": N_("SMS"),
+    "email": N_("e-mail"),
+    "line": N_("LINE"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "delivered_pct": N_("delivered %"),
 }

@@ -12,13 +12,16 @@ notice falls due the day after the due date, each next one 7 days after the last
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import N_, InvalidField, InvalidState
+from .roles import Role
 from .text import showable, tidy
+from .transitions import TransitionTable
 from .working_days import DayKind, add_days, working_days_between
 
 #: Section 10: a late applicant is told the reason every 7 days until the matter is done.
@@ -62,18 +65,21 @@ _ALLOWED: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 
 
+#: The request's moves, checked by the one helper every aggregate uses.
+TRANSITIONS = TransitionTable(
+    _ALLOWED,
+    N_("This request is “%(request_status)s”, so it cannot become “%(request_target)s”."),
+    ("request_status", "request_target"),
+)
+
+
 def can_move(current: RequestStatus, target: RequestStatus) -> bool:
-    return target in _ALLOWED[current]
+    return TRANSITIONS.can_move(current, target)
 
 
 def check_move(current: RequestStatus, target: RequestStatus) -> None:
     """Raise InvalidState unless a request in ``current`` may move to ``target``."""
-    if not can_move(current, target):
-        raise InvalidState(
-            N_("This request is “%(request_status)s”, so it cannot become “%(request_target)s”."),
-            request_status=current.value,
-            request_target=target.value,
-        )
+    TRANSITIONS.check(current, target)
 
 
 def due_on(
@@ -291,6 +297,40 @@ def read_reference(raw: object, field: str = "reference") -> str | None:
 
 
 def make_reference(submitted_on: date, serial: int) -> str:
-    """Khiw's own application number when the office gave none: R-<Buddhist year>-<serial>,
-    e.g. R-2569-000123."""
+    """The application numbers Khiw made before issue 21 (R-<Buddhist year>-<serial>, e.g.
+    R-2569-000123): sequential, so guessable; kept readable, never made any more."""
     return f"R-{submitted_on.year + 543}-{serial:06d}"
+
+
+#: The random part of Khiw's references: no 0/O, 1/I/L (read out on the phone), as complaints'.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_RANDOM_LENGTH = 8  # 31⁸ ≈ 8.5 × 10¹¹: never found by trying, with 5 tries an hour
+_PREFIX_MAX = 20
+
+
+def new_reference(office_code: str, random_part: str) -> str:
+    """Khiw's own application number when the office gave none: the office's code and a
+    random part in two groups of four, e.g. ``PA-SANG-7KQ4-M2XP`` (issue 21: unguessable,
+    and never the same at two offices)."""
+    prefix = "".join(c if c.isascii() and c.isalnum() else "-" for c in office_code.upper()).strip("-")
+    return f"{prefix[:_PREFIX_MAX].rstrip('-')}-{random_part[:4]}-{random_part[4:8]}"
+
+
+def reference_candidates(typed: str) -> list[str]:
+    """What a citizen's typed reference may be stored as: as typed, and in capitals (Khiw's
+    own references are; an office's own number is kept as the office wrote it)."""
+    text = typed.strip()
+    return list(dict.fromkeys([text, text.upper()]))
+
+
+def export_shows_names(role: Role) -> bool:
+    """The delayed-requests export names the applicants only for the office's head and
+    administrators (issue 21); a clerk's copy leaves the name column empty."""
+    return role in (Role.HEAD, Role.ADMIN)
+
+
+def same_last_digits(last4: str, phone_e164: str | None) -> bool:
+    """Whether the phone ends in ``last4``, in constant time (no timing tells how many digits
+    were right)."""
+    tail = (phone_e164 or "")[-4:].rjust(4, "\0")
+    return hmac.compare_digest(tail.encode(), last4.encode()) and phone_e164 is not None

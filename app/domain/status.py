@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import N_, InvalidState
+from .errors import N_
+from .transitions import TransitionTable
 
 
 class Status(StrEnum):
@@ -69,15 +70,14 @@ _ALLOWED: dict[Status, frozenset[Status]] = {
 }
 
 
+#: The booking's moves, checked by the one helper every aggregate uses.
+TRANSITIONS = TransitionTable(_ALLOWED, N_("This booking is “%(status)s”, so it cannot become “%(target)s”."))
+
+
 def can_move(current: Status, target: Status) -> bool:
-    return target in _ALLOWED[current]
+    return TRANSITIONS.can_move(current, target)
 
 
 def check_transition(current: Status, target: Status) -> None:
     """Raise InvalidState unless a booking in ``current`` may move to ``target``."""
-    if not can_move(current, target):
-        raise InvalidState(
-            N_("This booking is “%(status)s”, so it cannot become “%(target)s”."),
-            status=current.value,
-            target=target.value,
-        )
+    TRANSITIONS.check(current, target)

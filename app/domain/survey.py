@@ -73,6 +73,10 @@ RESPONDENT_OPTIONS: dict[str, dict[str, str]] = {
         "company_employee": N_("Company employee"),
         "civil_servant": N_("Civil servant or state enterprise"),
         "student": N_("Student"),
+        # Rural offices: most of their visitors farm, trade or work for a day's wage.
+        "farmer": N_("Farmer"),
+        "merchant": N_("Merchant or trader"),
+        "labourer": N_("Labourer"),
         "other": N_("Other"),
     },
 }

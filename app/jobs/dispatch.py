@@ -22,11 +22,11 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.services import outbox
-from app.services.notifications import WAKE_CHANNEL
+from app.services.outbox_writer import WAKE_CHANNEL
 from app.settings import Settings
 from notifier.backends.base import DeliveryFailed, Outgoing
-from notifier.messages import URGENT_VALIDITY_SECONDS, Kind, render
-from notifier.registry import Backends, build_backends
+from notifier.kinds import URGENT_VALIDITY_SECONDS
+from notifier.registry import Backends, build_backends, channels, render_options
 from notifier.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,9 @@ def _pause(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def status_callback_url(config: Mapping) -> str:
-    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}/webhooks/twilio/status"
+def webhooks_url(config: Mapping) -> str:
+    """Where providers call Khiw back (delivery receipts): ``app/web/webhooks``."""
+    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}/webhooks"
 
 
 class Dispatcher:
@@ -55,12 +56,12 @@ class Dispatcher:
         self.app = app
         config = app.config
         self.settings = Settings.from_config(config)
-        self.backends = backends or build_backends(config, status_callback_url(config))
+        self.backends = backends or build_backends(config, webhooks_url(config))
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
         self.policy = RetryPolicy(max_attempts=config["NOTIFY_MAX_ATTEMPTS"])
         self.lease = config["DISPATCH_LEASE_SECONDS"]
         self.poll = config["DISPATCH_POLL_SECONDS"]
-        self.links_allowed = config["SMS_LINKS_ALLOWED"]
+        self.options = render_options(config)  # per channel: may its messages carry links
         self.rng = random.Random()
 
     def run_once(self) -> dict[str, int]:
@@ -88,8 +89,7 @@ class Dispatcher:
 
     def _deliver(self, message: outbox.Claimed) -> str:
         facts = message.render_facts(self.settings.public_base_url)
-        rendered = render(facts, message.channel, links_allowed=self.links_allowed)
-        urgent = message.kind in (Kind.CALLED, Kind.TURN_NEAR)
+        rendered = channels().get(message.channel).render(facts, self.options[message.channel])
         outgoing = Outgoing(
             key=message.key,
             channel=message.channel,
@@ -97,8 +97,9 @@ class Dispatcher:
             text=rendered.text,
             subject=rendered.subject,
             html=rendered.html,
-            validity_seconds=URGENT_VALIDITY_SECONDS if urgent else None,
+            validity_seconds=URGENT_VALIDITY_SECONDS if message.urgent else None,
             tag=message.kind,
+            data=rendered.data,
         )
         backend = self.backends.for_channel(message.channel)
         try:

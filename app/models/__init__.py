@@ -5,6 +5,7 @@ from .booking import Booking, BookingEvent
 from .cache import CacheVersion
 from .complaint import Complaint, ComplaintEvent, ComplaintReply, ComplaintTopic, OfficeComplaintSettings
 from .follow_up import SurveyFollowUp
+from .line import LineWebhookEvent
 from .notification import OfficeNotificationSettings, OutboxMessage
 from .office import (
     CapacityOverride,
@@ -21,8 +22,8 @@ from .office import (
 from .quota import DailyQuota, SlotQuota
 from .ratelimit import RateLimitCounter
 from .request import DelayNotice, LetterCounter, RequestEvent, ServiceRequest
-from .staff import Kiosk, Staff, StaffToken
-from .survey import SurveyAnswer, SurveyResponse
+from .staff import Kiosk, Staff, StaffSession, StaffToken
+from .survey import CounterTap, SurveyAnswer, SurveyResponse
 
 __all__ = [
     "AuditEntry",
@@ -39,11 +40,13 @@ __all__ = [
     "Counter",
     "CounterChannel",
     "CounterService",
+    "CounterTap",
     "DailyQuota",
     "DelayNotice",
     "ExtraPeriod",
     "Kiosk",
     "LetterCounter",
+    "LineWebhookEvent",
     "Office",
     "OfficeComplaintSettings",
     "OfficeNotificationSettings",
@@ -55,6 +58,7 @@ __all__ = [
     "ServiceRequest",
     "SlotQuota",
     "Staff",
+    "StaffSession",
     "StaffToken",
     "SurveyAnswer",
     "SurveyFollowUp",

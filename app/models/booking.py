@@ -131,6 +131,11 @@ class Booking(db.Model):
     # and when the last one was: a new code replaces the old one (services.holds.resend_code).
     hold_sends: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     hold_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The LINE user following this booking (the "line" channel's address; personal data,
+    # purged with the phone), and how many times it was linked (a used code never works
+    # again: app.domain.line_link).
+    line_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    line_links: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

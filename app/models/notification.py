@@ -24,14 +24,17 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'dead')", name="status_known"),
-        CheckConstraint("channel IN ('sms', 'email')", name="channel_known"),
+        # Any channel notifier.registry lists (a new channel needs no migration).
+        CheckConstraint("channel <> ''", name="channel_named"),
         # What a dispatcher looks for: due rows, the urgent first.
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # booking:<id>:<kind>:<channel> — a retried request, or a job run twice, enqueues nothing new.
+    # <subject>:<kind>:<channel> — a retried request, or a job run twice, enqueues nothing new.
     key: Mapped[str] = mapped_column(String(120), unique=True)
+    # Who the message is about: booking:<id>, request:<id>, complaint:<id> (a fallback reads its addresses again).
+    subject: Mapped[str | None] = mapped_column(String(40))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))

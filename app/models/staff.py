@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.roles import Role
@@ -32,8 +32,31 @@ class Staff(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Where the office's reminders reach a head (Section 10 notices falling due); optional.
     email: Mapped[str | None] = mapped_column(String(254))
+    # Set when a head or an administrator resets the password: the person chooses their own
+    # at the next sign-in before anything else (docs/admin.md).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     office: Mapped[Office | None] = relationship()
+
+
+class StaffSession(db.Model):
+    """A signed-in browser (console, administration): the cookie holds a random key, only its
+    SHA-256 is kept. Checked on every request, so signing out, a password change or reset,
+    a deactivation or "sign out everywhere" ends a copied cookie too (issue 21)."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A working day at most, and ended by an idle spell (app/domain/staff_access.py).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it ended: sign_out, sign_out_all, password, reset, deactivated.
+    ended_why: Mapped[str | None] = mapped_column(String(20))
 
 
 class StaffToken(db.Model):
@@ -52,12 +75,20 @@ class StaffToken(db.Model):
 
 
 class Kiosk(db.Model):
-    """A ticket kiosk, known by the SHA-256 of its key (header X-Kiosk-Key)."""
+    """A device paired with a key, known by the key's SHA-256: a ticket kiosk of an office
+    (``kind`` "kiosk", header X-Kiosk-Key), or a counter's satisfaction tablet (``kind``
+    "rating", bound to its counter, header X-Rate-Key). A key works only for its own kind."""
 
     __tablename__ = "kiosks"
+    __table_args__ = (
+        CheckConstraint("kind IN ('kiosk', 'rating')", name="kind_known"),
+        CheckConstraint("kind = 'kiosk' OR counter_id IS NOT NULL", name="rating_has_counter"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="kiosk", server_default="kiosk")
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

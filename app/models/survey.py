@@ -49,3 +49,16 @@ class SurveyAnswer(db.Model):
     question_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     group: Mapped[str] = mapped_column("question_group", String(20))
     rating: Mapped[str] = mapped_column(String(20))
+
+
+class CounterTap(db.Model):
+    """A face tapped on a counter's satisfaction tablet: the visit it rates (one tap per visit)
+    and its response (``survey_responses`` with no booking, so the visit's full survey stays
+    open, and one answer to the overall item), from which tablet."""
+
+    __tablename__ = "counter_taps"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"), unique=True)
+    tablet_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.admin_rules import CLOSURE_PAST_DAYS, ClosureRequest, refuse_closure_too_old
+from app.domain.calendar import local_now
 from app.domain.errors import N_, InvalidField, NotFound
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status
@@ -31,7 +32,7 @@ from app.models import Booking, Closure, Office
 from notifier.messages import Kind
 
 from . import audit, notifications
-from .admin import _today, office_for
+from .admin import office_for
 from .capacity import give_back_place
 from .requests import recompute_due_dates
 from .status import BookingRow, booking_columns, move_booking
@@ -71,7 +72,7 @@ def close_day(
     """Close the office on one date. With bookings and not ``confirmed``: only say how many."""
     reading()
     office = office_for(code, staff)
-    refuse_closure_too_old(request.day, _today(now))
+    refuse_closure_too_old(request.day, local_now(now).date())
     if any(c.day == request.day for c in office.closures):
         raise InvalidField("day", N_("The office is already closed on %(date)s."), date=request.day.isoformat())
     return close_days(code, staff, [request], now=now, confirmed=confirmed)
@@ -84,7 +85,7 @@ def close_days(
     to matter, are skipped and reported; past dates are recorded for the calendar and cancel
     nothing. With bookings on any date and not ``confirmed``, nothing is written and the outcome
     lists the booked dates."""
-    today = _today(now)
+    today = local_now(now).date()
     oldest = date.fromordinal(today.toordinal() - CLOSURE_PAST_DAYS)
     requests = list(requests)
     reading()
@@ -190,7 +191,7 @@ def _cancel_day(
     for found in rows:
         moved = move_booking(BookingRow.of(found), Status.CANCELLED, now=now, actor=staff.actor, note=CLOSED_NOTE)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start)
-        notices += notifications.enqueue(connection, moved, Kind.OFFICE_CLOSED, now=now, extra_facts=reason)
+        notices += notifications.notify(connection, moved, Kind.OFFICE_CLOSED, now=now, extra_facts=reason)
     return len(rows), notices
 
 

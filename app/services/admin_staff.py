@@ -2,7 +2,8 @@
 
 A head creates clerks of their office, resets their passwords and deactivates them; only an
 administrator manages heads and administrators (``admin_rules.refuse_unless_manages``). A
-reset or a deactivation also revokes the person's API tokens. A kiosk key is shown once,
+reset or a deactivation also ends the person's signed-in sessions and API tokens, and after
+a reset the person chooses their own password at the next sign-in. A kiosk key is shown once,
 when it is made: only its SHA-256 is kept, so a lost key is revoked and replaced.
 """
 
@@ -12,19 +13,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from app.domain import admin_rules
+from app.domain import admin_rules, staff_access
 from app.domain.admin_rules import NewStaff
 from app.domain.errors import N_, Forbidden, InvalidField, NotFound
 from app.domain.roles import Role, StaffMember
 from app.extensions import db
-from app.models import Kiosk, Staff, StaffToken
+from app.models import Kiosk, Staff
 
 from . import audit
 from .admin import office_for
-from .auth import _sha256
+from .auth import end_access, kiosk_key_hash
 from .transactions import reading, writing
 
 
@@ -44,6 +45,7 @@ class KioskRow:
     name: str
     active: bool
     created_at: datetime
+    counter: int | None = None  # a counter's satisfaction tablet: the counter's number
 
 
 def staff_of(code: str, staff: StaffMember) -> list[StaffRow]:
@@ -90,22 +92,35 @@ def _member_of(office_id: int, staff: StaffMember, staff_id: int) -> Staff:
     return row
 
 
-def _revoke_tokens(staff_id: int, now: datetime) -> None:
-    t = StaffToken.__table__.c
-    db.session.execute(
-        update(StaffToken.__table__).where(t.staff_id == staff_id, t.revoked_at.is_(None)).values(revoked_at=now)
-    )
+def staff_member_of(code: str, staff: StaffMember, staff_id: int) -> StaffRow:
+    """One account of the office that ``staff`` manages (403/404 otherwise)."""
+    reading()
+    office = office_for(code, staff)
+    s = _member_of(office.id, staff, staff_id)
+    return StaffRow(s.id, s.username, s.display_name, Role(s.role), s.active, s.email)
+
+
+def suggest_password() -> str:
+    """A temporary password a head can read out: 4 groups of 4 letters and digits (about 80 bits)."""
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
 def reset_password(code: str, staff: StaffMember, staff_id: int, password: str, *, now: datetime) -> None:
+    """A head (their clerks) or an administrator sets a temporary password: every session and
+    API token of the account ends, and the person must choose their own at the next sign-in."""
     office = office_for(code, staff)
-    _member_of(office.id, staff, staff_id)
+    target = _member_of(office.id, staff, staff_id)
+    staff_access.check_new_password(password, username=target.username)
     password_hash = generate_password_hash(password)
     with writing():
         row = _member_of(office.id, staff, staff_id)
         row.password_hash = password_hash
-        _revoke_tokens(row.id, now)
-        audit.record(staff, office.id, "staff", row.username, "reset_password", now=now, after={"password": "changed"})
+        row.must_change_password = row.id != staff.id  # one's own: the head chose it themselves
+        row.password_changed_at = now
+        end_access(row.id, "reset", now=now)
+        audit.record(staff, office.id, "staff", row.username, "reset_password", now=now,
+                     after={"password": "reset", "must_change_password": row.must_change_password})  # fmt: skip
 
 
 def set_staff_email(code: str, staff: StaffMember, staff_id: int, email: str | None, *, now: datetime) -> None:
@@ -135,7 +150,7 @@ def set_staff_active(code: str, staff: StaffMember, staff_id: int, active: bool,
         before = row.active
         row.active = active
         if not active:
-            _revoke_tokens(row.id, now)
+            end_access(row.id, "deactivated", now=now)  # a copied cookie or token ends too
         audit.record(
             staff,
             office.id,
@@ -152,19 +167,30 @@ def kiosks_of(code: str, staff: StaffMember) -> list[KioskRow]:
     reading()
     office = office_for(code, staff)
     rows = db.session.scalars(select(Kiosk).where(Kiosk.office_id == office.id).order_by(Kiosk.id))
-    return [KioskRow(k.id, k.name, k.active, k.created_at) for k in rows]
+    numbers = {c.id: c.number for c in office.counters}
+    return [KioskRow(k.id, k.name, k.active, k.created_at, numbers.get(k.counter_id)) for k in rows]
 
 
-def create_kiosk(code: str, staff: StaffMember, name: str, *, now: datetime) -> tuple[KioskRow, str]:
-    """A new kiosk and its key (shown once; only its hash is kept)."""
+def create_kiosk(
+    code: str, staff: StaffMember, name: str, *, now: datetime, counter_number: int | None = None
+) -> tuple[KioskRow, str]:
+    """A new kiosk, or a counter's satisfaction tablet (``counter_number``), and its key
+    (shown once; only its hash is kept). Each key works only for its own kind of device."""
     key = secrets.token_urlsafe(24)
     with writing():
         office = office_for(code, staff)
-        row = Kiosk(office_id=office.id, name=name, key_hash=_sha256(key), active=True)
+        counter = None
+        if counter_number is not None:
+            counter = next((c for c in office.counters if c.number == counter_number and c.active), None)
+            if counter is None:
+                raise InvalidField("device", N_("Choose a kiosk or a counter's satisfaction tablet."))
+        row = Kiosk(office_id=office.id, name=name, key_hash=kiosk_key_hash(key), active=True,
+                    kind="rating" if counter else "kiosk", counter_id=counter.id if counter else None)  # fmt: skip
         db.session.add(row)
         db.session.flush()
-        audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after={"name": name, "active": True})
-    return KioskRow(row.id, row.name, True, now), key
+        after = {"name": name, "active": True, **({"counter": counter.number} if counter else {})}
+        audit.record(staff, office.id, "kiosk", row.id, "create", now=now, after=after)
+    return KioskRow(row.id, row.name, True, now, counter.number if counter else None), key
 
 
 def revoke_kiosk(code: str, staff: StaffMember, kiosk_id: int, *, now: datetime) -> None:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import Time, and_, bindparam, case, func, insert, literal, or_, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
-from app.domain import queue, verification
+from app.domain import verification
 from app.domain.booking import BookingRequest, Placement
-from app.domain.calendar import local_now, to_utc
+from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.errors import (
     N_,
@@ -33,49 +32,28 @@ from app.domain.errors import (
     NotFound,
 )
 from app.domain.identity import blind_index, mask_national_id
-from app.domain.office import CounterInfo, OfficeRules, ServiceInfo
+from app.domain.office import OfficeRules, ServiceInfo
 from app.domain.queue import Priority
 from app.domain.roles import StaffMember
-from app.domain.status import NOT_YET_CALLED, Status, can_move
+from app.domain.status import Status, can_move
 from app.domain.text import showable, tidy
 from app.models import Booking, BookingEvent
-from app.models.types import UTCDateTime
 from app.settings import Settings
 
 from . import board_cache, holds, notifications
+from .booking_view import BookingView, select_by_token
+from .booking_view import booking_view as _view
 from .capacity import give_back_place, take_place
 from .office_rules import catalogue, office_rules
+from .queue import ticket_for_staff
 from .status import BookingRow, booking_columns, move_booking
 from .transactions import reading, violated_constraint, writing
 
 _bookings = Booking.__table__
 _events = BookingEvent.__table__
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Built once; each booking binds its values (SQLAlchemy reuses the compiled SQL).
 _INSERT_BOOKING = insert(_bookings).returning(_bookings.c.id)
 _INSERT_EVENT = insert(_events)
-
-
-@dataclass(frozen=True)
-class BookingView:
-    """A booking as a response shows it: its office, service and counter, and its live place."""
-
-    token: str
-    number: str | None  # None while held (verification "otp"): given at confirmation
-    office: OfficeRules
-    service: ServiceInfo
-    channel: Channel
-    day: date
-    slot_start: time | None
-    slot_end: time | None
-    status: Status
-    counter: CounterInfo | None
-    created_at: datetime
-    people_ahead: int | None = None
-    estimated_call_at: datetime | None = None
-    priority: str | None = None
-    called_at: datetime | None = None
-    hold_expires_at: datetime | None = None  # while held: the code must be typed before this
 
 
 @dataclass(frozen=True)
@@ -84,7 +62,7 @@ class BookingResult:
     replayed: bool = False  # True when an Idempotency-Key retry returned the earlier booking
 
 
-def _service(office: OfficeRules, code: str) -> ServiceInfo:
+def service_by_code(office: OfficeRules, code: str) -> ServiceInfo:
     service = office.service(code)
     if service is None:
         # Like an unknown office: what the request names does not exist (not a malformed field).
@@ -150,7 +128,7 @@ def book(
     """
     now = settings.now()
     office = office_rules(request.office, field="office")
-    service = _service(office, request.service)
+    service = service_by_code(office, request.service)
     nid_bidx = blind_index(request.national_id, settings.id_hmac_key, "nid:v1") if request.national_id else None
     idem = _idempotency_hash(idempotency_key) if idempotency_key else None
     if idem:
@@ -291,9 +269,8 @@ def place_ticket(
             hold_expires_at=hold.expires_at if hold else None,
         )
         # The confirmation (or a hold's code) is written with the booking: both commit, or neither does.
-        notifications.enqueue(
+        notifications.notify(
             connection, row, notifications.Kind.CODE if hold else notifications.Kind.BOOKED, now=now,
-            contact=notifications.Contact(person.phone, person.email, person.locale),
             code=hold.code if hold else None,
         )  # fmt: skip
         board_cache.forget_office(office.id)
@@ -364,22 +341,14 @@ def find_my_booking(office_code: str, day: date, number: str, last4: str, *, set
 
 def find_booking(token: str, *, now: datetime) -> BookingView:
     """A booking by its token, live: how many go before it and when it will likely be called."""
-    found = _select_by_token(token)
+    found = select_by_token(token)
     if found is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     return _view(BookingRow.of(found), now=now, ahead=found.ahead)
 
 
-def _select_by_token(token: object):
-    # A token is URL-safe base64 (secrets.token_urlsafe); anything else — a NUL byte, a
-    # 10,000-character path — matches nothing and never reaches the database.
-    if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
-        return None
-    return reading().execute(_BY_TOKEN, {"token": token}).first()
-
-
 def _row_by_token(token: object) -> BookingRow | None:
-    found = _select_by_token(token)
+    found = select_by_token(token)
     return BookingRow.of(found) if found else None
 
 
@@ -403,11 +372,13 @@ def _cancel(row: BookingRow, *, now: datetime, actor: str, note: str | None = No
         moved = move_booking(row, Status.CANCELLED, now=now, actor=actor, note=note)
         give_back_place(moved.office_id, moved.channel, moved.day, moved.slot_start, held=held)
         if not held:
-            notifications.enqueue(connection, moved, notifications.Kind.CANCELLED, now=now)
+            notifications.notify(connection, moved, notifications.Kind.CANCELLED, now=now)
     return _view(moved, now=now)
 
 
-def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: datetime) -> BookingView:
+def cancel_at_counter(
+    token: str | None, reason: object, staff: StaffMember, *, now: datetime, booking_id: int | None = None
+) -> BookingView:
     """A clerk or head cancels a citizen's booking at the counter after checking the ID card:
     someone else booked with this person's ID or phone, and the person needs the day back.
 
@@ -415,8 +386,6 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
     history. Another office's booking is ``forbidden``; one already called, being served or
     finished is ``invalid_state`` (the counter deals with the person there and then).
     """
-    from .queue import ticket_for_staff  # the queue module imports this one
-
     why = tidy(reason) if isinstance(reason, str) else ""
     if not why:
         raise InvalidField(
@@ -426,7 +395,7 @@ def cancel_at_counter(token: str, reason: object, staff: StaffMember, *, now: da
         raise InvalidField("reason", N_("The reason is too long: at most %(max)s characters."), max=500)
     if not showable(reason):  # it is shown in the booking's history
         raise InvalidField("reason", N_("This text holds characters that cannot be shown."))
-    _office, row = ticket_for_staff(token, staff)
+    _office, row = ticket_for_staff(token, staff, ticket_id=booking_id)
     if row.status is Status.CANCELLED:
         raise InvalidState(N_("This booking is already cancelled."))
     if not can_move(row.status, Status.CANCELLED):
@@ -496,110 +465,9 @@ def find_for_check_in(office_id: int, number: object, last4: object, *, now: dat
         )
         .first()
     )
-    tail = _nid_tail(last4, settings)
-    if found is None or not ((found.phone_e164 and found.phone_e164.endswith(last4)) or found.nid_tail_bidx == tail):
+    tail_matches = found is not None and found.nid_tail_bidx is not None and hmac.compare_digest(
+        found.nid_tail_bidx, _nid_tail(last4, settings)
+    )
+    if found is None or not rules.matches_last_digits(last4, found.phone_e164, tail_matches):
         raise NotFound(N_("No booking today matches this number and these digits. Please ask at the counter."))
     return found.token
-
-
-def _view(
-    row: BookingRow, *, now: datetime, office: OfficeRules | None = None, ahead: int | None = None
-) -> BookingView:
-    office = office or catalogue().by_id[row.office_id]
-    service = office.service_by_id(row.service_id)
-    if row.status is Status.HELD and not verification.hold_is_live(row.status, row.hold_expires_at, 0, now):
-        # Expired: released, whether or not the job has run yet (its place is not counted either).
-        row = replace(row, status=Status.CANCELLED)
-    view = BookingView(
-        token=row.token,
-        number=row.number,
-        office=office,
-        service=service,
-        channel=row.channel,
-        day=row.day,
-        slot_start=row.slot_start,
-        slot_end=row.slot_end,
-        status=row.status,
-        counter=office.counter_by_id(row.counter_id),
-        created_at=row.created_at,
-        priority=row.priority,
-        called_at=row.called_at,
-        hold_expires_at=row.hold_expires_at if row.status is Status.HELD else None,
-    )
-    if row.status not in NOT_YET_CALLED:
-        return view
-    if ahead is None:
-        ahead = _people_ahead(row)
-    opening = office.calendar.opening_time(row.day)
-    not_before = None
-    if row.slot_start is not None:
-        not_before = to_utc(row.day, row.slot_start)
-    elif opening is not None:
-        not_before = to_utc(row.day, opening)
-    counters = len(office.counters_for(row.channel))
-    estimate = queue.estimate_call_at(now, ahead, service.avg_minutes, counters, not_before)
-    return replace(view, people_ahead=ahead, estimated_call_at=estimate)
-
-
-def call_order_value(name: str, value):
-    """One field of the domain's call order as SQL: ``value`` is a column or a bound value
-    holding that field's underlying column (``priority`` for ``priority_rank``)."""
-    if name == "priority_rank":  # a priority group goes first, as in QueueEntry.priority_rank
-        return case((value.is_(None), 1), else_=0)
-    if name == "slot_start":  # no window counts as the earliest
-        return func.coalesce(value, literal(queue.CALL_ORDER_MISSING[name], Time))
-    if name == "checked_in_at":  # not arrived yet counts as the latest
-        return func.coalesce(value, literal(queue.CALL_ORDER_MISSING[name], UTCDateTime))
-    return value
-
-
-#: The column behind each field of the call order.
-CALL_ORDER_COLUMNS = {"priority_rank": "priority", "slot_start": "slot_start", "checked_in_at": "checked_in_at",
-                      "seq": "seq"}  # fmt: skip
-
-
-def call_order_by(columns) -> list:
-    """ORDER BY clauses for the domain's call order (CALL_ORDER_FIELDS) on a bookings table."""
-    return [call_order_value(name, columns[CALL_ORDER_COLUMNS[name]]) for name in queue.CALL_ORDER_FIELDS]
-
-
-def _ahead_count(mine: dict):
-    """SQL counting who goes before a booking: the domain's call order (CALL_ORDER_FIELDS),
-    compared field by field. ``mine`` gives the booking's own values by column name (bound
-    parameters, or the columns of the booking being read, for a correlated count)."""
-    others = _bookings.alias("ahead")
-    o = others.c
-    clauses, equal_so_far = [], []
-    for name in queue.CALL_ORDER_FIELDS:
-        column_name = CALL_ORDER_COLUMNS[name]
-        column = call_order_value(name, o[column_name])
-        value = call_order_value(name, mine[column_name])
-        clauses.append(and_(*equal_so_far, column < value))
-        equal_so_far.append(column == value)
-    return (
-        select(func.count())
-        .select_from(others)
-        .where(
-            o.office_id == mine["office_id"],
-            o.day == mine["day"],
-            o.channel == mine["channel"],
-            o.status.in_(sorted(s.value for s in NOT_YET_CALLED)),
-            or_(*clauses),
-        )
-    )
-
-
-_FIELDS = ("office_id", "day", "channel", "seq", "slot_start", "priority", "checked_in_at")
-# Built once; each read binds its values (SQLAlchemy reuses the compiled SQL).
-_AHEAD = _ahead_count({name: bindparam(name, type_=_bookings.c[name].type) for name in _FIELDS})
-#: A booking by token with its people ahead, in one statement.
-_BY_TOKEN = select(
-    *booking_columns(), _ahead_count({name: _bookings.c[name] for name in _FIELDS}).scalar_subquery().label("ahead")
-).where(_bookings.c.token == bindparam("token"))
-
-
-def _people_ahead(row: BookingRow) -> int:
-    """How many of the same office, day and channel, not yet called, go before this booking."""
-    params = {"office_id": row.office_id, "day": row.day, "channel": row.channel.value, "seq": row.seq,
-              "slot_start": row.slot_start, "priority": row.priority, "checked_in_at": row.checked_in_at}  # fmt: skip
-    return reading().execute(_AHEAD, params).scalar_one()

@@ -101,7 +101,7 @@ def take_place(
                 N_("The %(slot)s window on %(date)s is fully booked; please choose another window."),
                 field="slot",
                 slot=slot_start.strftime("%H:%M"),
-                date=day.isoformat(),
+                date=day,  # a day, written as the reader reads dates (Buddhist Era in Thai)
             )
     seq = _take_day(office.id, day, channel, statement)
     if seq is None:
@@ -113,7 +113,7 @@ def take_place(
         )  # fmt: skip
         seq = _take_day(office.id, day, channel, statement)
     if seq is None:
-        raise CapacityFull(_FULL_MESSAGES[channel], field="date", date=day.isoformat())
+        raise CapacityFull(_FULL_MESSAGES[channel], field="date", date=day)
     return seq
 
 

@@ -24,7 +24,7 @@ from app.domain.complaints import ComplaintChannel, ComplaintStatus, HistoryLine
 from app.domain.errors import N_, Forbidden, InvalidState, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
-from app.links import complaint_status_url, staff_complaints_url
+from app.links import complaint_find_url, complaint_status_url, staff_complaints_url
 from app.models import (
     Booking,
     BookingEvent,
@@ -37,7 +37,6 @@ from app.models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from notifier.backends.base import EMAIL, SMS
 from notifier.complaints import (
     COMPLAINT_FEEDBACK,
     COMPLAINT_RECEIVED,
@@ -47,8 +46,8 @@ from notifier.complaints import (
 )
 
 from . import audit, outgoing
-from .notifications import insert_messages
 from .office_rules import catalogue, office_rules
+from .outbox_writer import Subject, enqueue, subject_addresses
 from .transactions import reading, writing
 
 _complaints = Complaint.__table__
@@ -733,24 +732,18 @@ def _local_stamp(instant: datetime) -> str:
 
 def _notify(connection: Connection, complaint_id: int, kind: str, *, now: datetime, reply_id: int = 0,
             reply: str = "") -> int:  # fmt: skip
-    """Tell the complainant (by e-mail when they gave one, else SMS); 0 when they gave neither."""
+    """Tell the complainant (by the first channel they can be reached on); 0 when they gave none."""
     row = connection.execute(select(*_COLUMNS).select_from(_FROM).where(_c.id == complaint_id)).one()
-    channel = EMAIL if row.email else (SMS if row.phone_e164 else None)
-    if channel is None:
-        return 0
     office = catalogue().by_id[row.office_id]
     facts = ComplaintFacts(
         kind=kind, locale=row.locale or "th", office_th=office.name_th, office_en=office.name_en,
-        reference=row.reference, topic_th=row.topic_th, topic_en=row.topic_en, status=row.status, reply=reply,
-        due=_local_stamp(row.due_at),
+        reference=row.reference, topic_th=row.topic_th, topic_en=row.topic_en, status=row.status,
+        status_label=rules.STATUS_LABELS[ComplaintStatus(row.status)], reply=reply, due=_local_stamp(row.due_at),
     ).to_json()  # fmt: skip
     facts["complaint_token"] = row.token  # the link is built when sending; the purge erases it
-    return insert_messages(
-        connection,
-        [{"key": f"complaint:{complaint_id}:{kind}:{reply_id}:{channel}", "booking_id": None, "kind": kind,
-          "channel": channel, "recipient": row.email if channel == EMAIL else row.phone_e164, "facts": facts,
-          "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
-    )  # fmt: skip
+    ref = f"complaint:{complaint_id}"  # its addresses: every column a registered channel names
+    subject = Subject(ref, subject_addresses(connection, ref), facts)
+    return enqueue(connection, subject, kind, now=now, key=f"{kind}:{reply_id}")
 
 
 def complaint_facts(stored: dict, base_url: str) -> ComplaintFacts:
@@ -758,6 +751,7 @@ def complaint_facts(stored: dict, base_url: str) -> ComplaintFacts:
     links = {}
     if stored.get("complaint_token"):
         links["status_url"] = complaint_status_url(base_url, stored["complaint_token"])
+        links["find_url"] = complaint_find_url(base_url)
     if stored.get("office_code"):
         links["list_url"] = staff_complaints_url(base_url, stored["office_code"])
     return ComplaintFacts.from_json({**stored, **links})
@@ -782,6 +776,7 @@ def send_daily_summaries(*, now: datetime) -> int:
             ).all()  # fmt: skip
             breaches = [
                 {"reference": r.reference, "topic_th": r.topic_th, "topic_en": r.topic_en, "priority": r.priority,
+                 "priority_label": rules.PRIORITY_LABELS[Priority(r.priority)],
                  "due": _local_stamp(r.due_at), "hours_late": int((now - r.due_at).total_seconds() // 3600),
                  "assignee": r.assignee_name}
                 for r in rows if r.due_at < now
@@ -793,12 +788,8 @@ def send_daily_summaries(*, now: datetime) -> int:
                 day=today.isoformat(), breaches=breaches, open_count=len(rows),
             ).to_json()  # fmt: skip
             facts["office_code"] = office.code
-            added += insert_messages(
-                connection,
-                [{"key": f"complaint-summary:{office_id}:{today.isoformat()}:email", "booking_id": None,
-                  "kind": COMPLAINT_SUMMARY, "channel": EMAIL, "recipient": address, "facts": facts, "urgent": False,
-                  "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
-            )  # fmt: skip
+            subject = Subject(f"complaint-summary:{office_id}", {"email": address}, facts)
+            added += enqueue(connection, subject, COMPLAINT_SUMMARY, now=now, key=today.isoformat())
     return added
 
 

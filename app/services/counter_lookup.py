@@ -22,8 +22,8 @@ from app.domain.status import ACTIVE, Status, can_move
 from app.models import Booking
 from app.settings import Settings
 
-from .booking import BookingView, _view
-from .queue import _counter
+from .booking_view import BookingView, booking_view
+from .queue import counter_for_staff
 from .status import BookingRow, booking_columns
 from .transactions import reading
 
@@ -56,7 +56,7 @@ def counter_search(counter_id: int, query: object, staff: StaffMember, *, settin
     is given, the bookings of its office that match what the clerk typed: by national ID or
     phone, every booking still active from today on; by queue number, today's; by code, that
     booking whatever its status (so the clerk sees why it cannot be cancelled)."""
-    office, counter = _counter(counter_id, staff)
+    office, counter = counter_for_staff(counter_id, staff)
     if query is None:
         return CounterSearch(office, counter, None)
     now = settings.now()
@@ -78,7 +78,7 @@ def counter_search(counter_id: int, query: object, staff: StaffMember, *, settin
 
 
 def _found(found, *, now: datetime, office: OfficeRules) -> FoundBooking:
-    view = _view(BookingRow.of(found), now=now, office=office)
+    view = booking_view(BookingRow.of(found), now=now, office=office)
     return FoundBooking(
         booking=view,
         name=found.name,

@@ -55,7 +55,7 @@ def _move_all(statuses: dict[Status, Status], *, now: datetime, note: str, actor
         try:
             with writing() as connection:
                 after = move_booking(row, statuses[row.status], now=now, actor=actor, note=note)
-                notifications.enqueue(connection, after, after.status, now=now)
+                notifications.notify(connection, after, after.status, now=now)
             moved += 1
         except InvalidState:
             continue  # someone moved it meanwhile: theirs is the last word

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import demo_data
 from app.domain.office_spec import OfficeSpec
+from app.domain.staff_access import check_new_password
 from app.extensions import db
 from app.models import Closure, Office, ServiceRequest, Staff
 
@@ -88,6 +89,7 @@ def seed_demo(
 
 
 def _login(username: str, password: str, display_name: str, role: str, office_id: int | None) -> None:
+    check_new_password(password, username=username)  # demo logins follow the password policy too
     staff = db.session.scalar(select(Staff).where(Staff.username == username))
     if staff is None:
         db.session.add(

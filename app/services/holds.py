@@ -29,6 +29,7 @@ from app.models import Booking, BookingEvent
 from app.settings import Settings
 
 from . import board_cache, notifications
+from .booking_view import booking_view, select_by_token
 from .capacity import confirm_place, give_back_place
 from .office_rules import catalogue
 from .status import BookingRow, booking_columns, move_booking
@@ -129,10 +130,9 @@ def confirm_booking(token: str, code: object, *, settings: Settings):
     the hold. An ended or expired hold is ``invalid_state`` (its place is given back now if
     the job has not yet). A code works once: a booked booking needs none.
     """
-    from .booking import _select_by_token, _view  # the booking module imports this one
 
     now = settings.now()
-    if _select_by_token(token) is None:
+    if select_by_token(token) is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     found = reading().execute(_HOLD, {"token": token}).first()
     row = BookingRow.of(found)
@@ -156,9 +156,8 @@ def confirm_booking(token: str, code: object, *, settings: Settings):
             .values(seq=seq, number=number, hold_code_hash=None, hold_expires_at=None)
         )  # the code is single-use: its hash goes with the hold
         moved = replace(moved, seq=seq, number=number)
-        contact = notifications.Contact(found.phone_e164, found.email, found.locale or "th")
-        notifications.enqueue(connection, moved, notifications.Kind.BOOKED, now=now, contact=contact)
-        view = _view(moved, now=now, office=office)
+        notifications.notify(connection, moved, notifications.Kind.BOOKED, now=now)
+        view = booking_view(moved, now=now, office=office)
     return view
 
 
@@ -199,10 +198,9 @@ def resend_code(token: str, *, settings: Settings):
     least ``RESEND_AFTER`` apart (``verification.resend_refusal``). The message is a new
     outbox row keyed with the send's number (``booking:<id>:code:<n>:<channel>``).
     """
-    from .booking import _select_by_token, _view  # the booking module imports this one
 
     now = settings.now()
-    if _select_by_token(token) is None:
+    if select_by_token(token) is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
     found = reading().execute(_HOLD, {"token": token}).first()
     row = BookingRow.of(found)
@@ -226,6 +224,5 @@ def resend_code(token: str, *, settings: Settings):
         ).rowcount  # fmt: skip
         if changed != 1:
             raise InvalidState(N_("This booking changed a moment ago; please look again."))
-        contact = notifications.Contact(found.phone_e164, found.email, found.locale or "th")
-        notifications.enqueue(connection, row, notifications.Kind.CODE, now=now, contact=contact, code=code, send=send)
-    return _view(row, now=now)
+        notifications.notify(connection, row, notifications.Kind.CODE, now=now, code=code, send=send)
+    return booking_view(row, now=now)

@@ -1,39 +1,32 @@
-"""Putting messages to citizens into the outbox, inside the transaction that causes them.
+"""What a booking's messages say, and when they are owed: the booking side of the outbox.
 
-``enqueue(connection, booking, kind, now=…)`` is the one call every use case makes (booked
-in ``booking.place_ticket``, cancelled in ``booking.cancel_booking``; called, no-show and
-done from the counter console's queue service; reminders, turn alerts and the end of day
-from the scheduler's jobs). It writes one row per channel the person can be reached on,
-keyed ``booking:<id>:<kind>:<channel>``, with ``ON CONFLICT DO NOTHING``: a retried request,
-a double click or a job run twice never enqueues a message twice, and a transaction rolled
-back takes its messages with it. On PostgreSQL an urgent message also sends a NOTIFY, which
-the database delivers at commit, so a dispatcher wakes at once.
+``notify(connection, booking, kind, now=…)`` is the one call every booking use case makes
+(booked in ``booking.place_ticket``, cancelled in ``booking.cancel_booking``; called, no-show
+and done from the counter console's queue service; reminders, turn alerts and the end of day
+from the scheduler's jobs). It builds the booking's facts and hands them to the one outbox
+writer (``outbox_writer.enqueue``), which picks the channel(s) from the booking's addresses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select
 
 from app.domain import queue
 from app.domain.calendar import BANGKOK, local_now, to_utc
 from app.domain.channels import Channel
 from app.domain.status import NOT_YET_CALLED, Status
-from app.models import Booking, OfficeNotificationSettings, OutboxMessage
-from notifier.messages import URGENT, Facts, Kind, channels_for, hhmm
+from app.models import Booking, OfficeNotificationSettings
+from notifier.messages import Facts, Kind, hhmm
 
 from .office_rules import catalogue
+from .outbox_writer import Subject, address_columns, addresses_in, enqueue
 from .status import BookingRow
 
-_outbox = OutboxMessage.__table__
 _bookings = Booking.__table__
 _office_settings = OfficeNotificationSettings.__table__
 
-#: The PostgreSQL channel dispatchers LISTEN on.
-WAKE_CHANNEL = "khiw_outbox"
 #: Turn alerts by default when this many people are ahead (per office: office_notification_settings).
 DEFAULT_NEAR_TURN_PEOPLE = 3
 #: A booked (not yet arrived) person with a window is warned only when it starts within this.
@@ -48,20 +41,10 @@ KIND_OF_STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class Contact:
-    """How a person can be reached, and in which language."""
-
-    phone: str | None
-    email: str | None
-    locale: str = "th"
-
-
-_CONTACT_COLUMNS = [_bookings.c.phone_e164, _bookings.c.email, _bookings.c.locale]
 _BOOKING_COLUMNS = [
     _bookings.c.id, _bookings.c.token, _bookings.c.office_id, _bookings.c.service_id, _bookings.c.channel,
     _bookings.c.day, _bookings.c.number, _bookings.c.slot_start, _bookings.c.slot_end, _bookings.c.counter_id,
-    *_CONTACT_COLUMNS,
+    _bookings.c.hold_expires_at, _bookings.c.locale, *address_columns(_bookings),
 ]  # fmt: skip
 
 
@@ -75,87 +58,47 @@ def kind_of(value: Kind | Status | str) -> Kind | None:
     return KIND_OF_STATUS.get(Status(value))  # ValueError for a word that is neither
 
 
-def enqueue(
+def notify(
     connection: Connection,
     booking: BookingRow | int,
     kind: Kind | Status | str,
     *,
     now: datetime,
-    contact: Contact | None = None,
     people_ahead: int | None = None,
     estimated_at: datetime | None = None,
     code: str | None = None,
     extra_facts: dict | None = None,
     send: int = 1,
 ) -> int:
-    """Write ``kind``'s message(s) for ``booking`` into the outbox; return how many are new.
+    """Write ``kind``'s message for ``booking`` into the outbox; return how many are new.
 
     Call it inside the use case's write transaction (``with writing() as connection``).
-    ``booking`` is the booking's row or id; its current counter, contact and language are
-    read from the database unless ``contact`` is given (``place_ticket`` knows them).
-    ``send`` numbers a message sent again on purpose (a hold's code asked for again: the
-    second is keyed ``booking:<id>:code:2:<channel>``), so it is a new message, not a repeat.
+    ``booking`` is the booking's row or id; its counter, addresses and language are read
+    from the database (in this transaction). ``send`` numbers a message sent again on purpose
+    (a hold's code asked for again: keyed ``booking:<id>:code:2:<channel>``), so it is a new
+    message, not a repeat.
     """
     kind = kind_of(kind)
     if kind is None:
         return 0
-    if contact is None or not isinstance(booking, BookingRow):
-        booking_id = booking.id if isinstance(booking, BookingRow) else int(booking)
-        found = connection.execute(select(*_BOOKING_COLUMNS).where(_bookings.c.id == booking_id)).first()
-        if found is None:
-            return 0
-        row = found._mapping
-        contact = Contact(row["phone_e164"], row["email"], row["locale"] or "th")
-        values = dict(row)
-    else:
-        values = {
-            "id": booking.id, "token": booking.token, "office_id": booking.office_id,
-            "service_id": booking.service_id, "channel": booking.channel.value, "day": booking.day,
-            "number": booking.number, "slot_start": booking.slot_start, "slot_end": booking.slot_end,
-            "counter_id": booking.counter_id, "hold_expires_at": booking.hold_expires_at,
-        }  # fmt: skip
-    channels = channels_for(kind, phone=bool(contact.phone), email=bool(contact.email))
-    if not channels:
+    booking_id = booking.id if isinstance(booking, BookingRow) else int(booking)
+    found = connection.execute(select(*_BOOKING_COLUMNS).where(_bookings.c.id == booking_id)).first()
+    if found is None:
         return 0
-    facts = _facts(values, kind, contact.locale, people_ahead, estimated_at)
+    values = dict(found._mapping)
+    facts = _facts(values, kind, values["locale"] or "th", people_ahead, estimated_at)
     if kind is Kind.CODE:
         # The code is kept in the outbox only to be sent; the booking holds only its hash.
         facts["code"] = code
         expires = values.get("hold_expires_at")
         facts["valid_until"] = expires.astimezone(BANGKOK).strftime("%H:%M") if expires else None
     facts.update(extra_facts or {})  # e.g. the reason an office closed (notifier.messages.Facts)
-    rows = [
-        {
-            "key": f"booking:{values['id']}:{kind.value}:{channel}" if send == 1
-            else f"booking:{values['id']}:{kind.value}:{send}:{channel}",
-            "booking_id": values["id"],
-            "kind": kind.value,
-            "channel": channel,
-            "recipient": contact.phone if channel == "sms" else contact.email,
-            "facts": facts,
-            "urgent": kind in URGENT,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for channel in channels
-    ]
-    added = insert_messages(connection, rows)
-    if added and kind in URGENT and connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
+    subject = Subject(f"booking:{booking_id}", addresses_in(found), facts, booking_id=booking_id)
+    added = enqueue(connection, subject, kind, now=now, key=kind.value if send == 1 else f"{kind.value}:{send}")
     if kind is Kind.CALLED:
         # A call moves everyone behind up one place: warn those whose turn is now near.
         added += enqueue_near_turn(connection, values["office_id"], values["day"], Channel(values["channel"]), now=now)
     return added
-
-
-def insert_messages(connection: Connection, rows: list[dict]) -> int:
-    """Insert outbox rows, skipping any whose key is already there."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_outbox).on_conflict_do_nothing(index_elements=["key"]).returning(_outbox.c.id)
-    # Counted from RETURNING: a driver's rowcount is not reliable for ON CONFLICT DO NOTHING.
-    return sum(len(connection.execute(statement, row).all()) for row in rows)
 
 
 def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
@@ -176,6 +119,7 @@ def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
         counter_th=counter.name_th if counter else None,
         counter_en=counter.name_en if counter else None,
         people_ahead=people_ahead,
+        booking_channel=values["channel"],
         estimated_at=estimated_at.astimezone(BANGKOK).strftime("%H:%M") if estimated_at else None,
     ).to_json()
     # The links are built when sending, from PUBLIC_BASE_URL; the purge erases the token.
@@ -209,14 +153,17 @@ def enqueue_near_turn(connection: Connection, office_id: int, day: date, channel
         return 0
     b = _bookings.c
     waiting = connection.execute(
-        select(b.id, b.seq, b.slot_start, b.status, b.service_id).where(
+        select(b.id, b.seq, b.slot_start, b.status, b.service_id, b.priority, b.checked_in_at).where(
             b.office_id == office_id,
             b.day == day,
             b.channel == channel.value,
             b.status.in_(sorted(s.value for s in NOT_YET_CALLED)),
         )
     ).all()
-    ordered = sorted(waiting, key=lambda r: queue.call_order_key(queue.QueueEntry(channel, r.seq, r.slot_start)))
+    # The one declared call order (queue.CALL_ORDER_FIELDS: priority, window, arrival, number),
+    # as the counter calls and the status page counts: "N ahead" here says the same.
+    ordered = sorted(waiting, key=lambda r: queue.call_order_key(
+        queue.QueueEntry(channel, r.seq, r.slot_start, r.priority, r.checked_in_at)))
     counters = len(office.counters_for(channel))
     local = local_now(now)
     added = 0
@@ -233,7 +180,7 @@ def enqueue_near_turn(connection: Connection, office_id: int, day: date, channel
             starts = datetime.combine(day, row.slot_start, tzinfo=BANGKOK)
             if starts - local > _NEAR_WINDOW:
                 continue  # not yet arrived, and their window is still far off
-        added += enqueue(connection, row.id, Kind.TURN_NEAR, now=now, people_ahead=ahead, estimated_at=estimate)
+        added += notify(connection, row.id, Kind.TURN_NEAR, now=now, people_ahead=ahead, estimated_at=estimate)
     return added
 
 
@@ -255,7 +202,7 @@ def send_day_before_reminders(*, now: datetime) -> int:
                 (b.phone_e164.is_not(None)) | (b.email.is_not(None)),
             )
         ).scalars()
-        return sum(enqueue(connection, booking_id, Kind.REMINDER, now=now) for booking_id in list(ids))
+        return sum(notify(connection, booking_id, Kind.REMINDER, now=now) for booking_id in list(ids))
 
 
 def check_near_turns(*, now: datetime) -> int:

@@ -16,20 +16,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 
-from app.links import booking_status_url, booking_survey_url, request_status_url
-from app.models import Booking, OutboxMessage
-from notifier.backends.base import EMAIL, SMS, DeliveryFailed
-from notifier.backends.sms_twilio import is_permanent
+from app.links import booking_find_url, booking_status_url, booking_survey_url, request_status_url
+from app.models import OutboxMessage
+from notifier.backends.base import DeliveryFailed
 from notifier.complaints import COMPLAINT_KINDS, ComplaintFacts
 from notifier.messages import Facts
+from notifier.registry import channels
 from notifier.retry import RetryPolicy
 
 from .complaints import complaint_facts
-from .notifications import insert_messages
+from .outbox_writer import fall_back
 from .transactions import reading, writing
 
 _outbox = OutboxMessage.__table__
-_bookings = Booking.__table__
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,15 @@ class Claimed:
     attempts: int
     booking_id: int | None
     urgent: bool
+    subject: str | None = None
 
     def render_facts(self, base_url: str) -> Facts | ComplaintFacts:
         if self.kind in COMPLAINT_KINDS:
             return complaint_facts(self.facts, base_url)
         token = self.facts.get("token")
         links = (
-            {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token)}
+            {"status_url": booking_status_url(base_url, token), "survey_url": booking_survey_url(base_url, token),
+             "find_url": booking_find_url(base_url)}
             if token
             else {}
         )
@@ -60,7 +61,8 @@ class Claimed:
 
 
 _o = _outbox.c
-_RETURNED = (_o.id, _o.key, _o.kind, _o.channel, _o.recipient, _o.facts, _o.attempts, _o.booking_id, _o.urgent)
+_RETURNED = (_o.id, _o.key, _o.kind, _o.channel, _o.recipient, _o.facts, _o.attempts, _o.booking_id, _o.urgent,
+             _o.subject)  # fmt: skip
 
 
 def _due(now: datetime):
@@ -137,13 +139,14 @@ def record_failure(
     policy: RetryPolicy,
     rng: random.Random,
 ) -> str:
-    """Retry later, or dead-letter; a permanent SMS failure falls back to e-mail. Returns the new status."""
+    """Retry later, or dead-letter; a permanent failure falls back to the next channel the
+    person can be reached on (``notifier.registry``). Returns the new status."""
     dead = policy.gives_up(message.attempts, failure.permanent)
     error = f"{failure.code or ''} {failure.reason}".strip()[:500]
     with writing() as connection:
         if dead:
             values = {"status": "dead", "locked_until": None, "last_error": error}
-            if not (failure.permanent and message.channel == SMS):  # the e-mail fallback copies the facts
+            if not failure.permanent:  # a fallback copies the facts
                 values.update(_spent(message))
         else:
             delay = policy.delay(message.attempts, rng)
@@ -152,47 +155,30 @@ def record_failure(
         moved = connection.execute(
             update(_outbox).where(_o.id == message.id, _o.claimed_by == worker, _o.status == "sending").values(**values)
         ).rowcount
-        if moved and failure.permanent and message.channel == SMS:
-            _fall_back_to_email(connection, message.booking_id, message.key, message.facts, now=now)
+        if moved and failure.permanent:
+            fall_back(connection, message, now=now)
     return values["status"] if moved else "lost"
 
 
-def _fall_back_to_email(connection, booking_id: int | None, key: str, facts: dict, *, now: datetime) -> int:
-    if booking_id is None:
-        return 0
-    email = connection.execute(select(_bookings.c.email).where(_bookings.c.id == booking_id)).scalar()
-    if not email:
-        return 0
-    kind = facts.get("kind", "")
-    return insert_messages(
-        connection,
-        [{"key": f"{key}:email-fallback", "booking_id": booking_id, "kind": kind, "channel": EMAIL,
-          "recipient": email, "facts": facts, "urgent": kind in ("called", "turn_near"), "status": "pending",
-          "attempts": 0, "next_attempt_at": now, "created_at": now}],
-    )  # fmt: skip
-
-
-#: Twilio's final statuses that mean the SMS did not reach the phone.
-_UNDELIVERED = {"failed", "undelivered"}
-
-
 def record_delivery_status(provider_id: str, status: str, error_code: str | None, *, now: datetime) -> bool:
-    """A provider's delivery receipt (Twilio's status callback). Returns False for an unknown id.
+    """A provider's delivery receipt (e.g. Twilio's status callback). Returns False for an unknown id.
 
-    An SMS the network could not deliver to this phone falls back to e-mail."""
-    code = int(error_code) if error_code and error_code.isdigit() else None
+    A message the provider could never deliver to this recipient (the channel's
+    ``receipt_is_permanent``) falls back to the next channel."""
+    code = error_code if error_code and error_code.isdigit() else None
     with writing() as connection:
         found = connection.execute(
-            select(_o.id, _o.key, _o.booking_id, _o.facts, _o.channel).where(_o.provider_id == provider_id)
+            select(*_RETURNED).where(_o.provider_id == provider_id)
         ).first()
         if found is None:
             return False
+        message = Claimed(*found)
         values = {"provider_status": status[:20]}
         if code:
             values["last_error"] = f"{code} delivery {status}"
-        connection.execute(update(_outbox).where(_o.id == found.id).values(**values))
-        if status in _UNDELIVERED and found.channel == SMS and is_permanent(code):
-            _fall_back_to_email(connection, found.booking_id, found.key, found.facts, now=now)
+        connection.execute(update(_outbox).where(_o.id == message.id).values(**values))
+        if channels().get(message.channel).receipt_is_permanent(status, code):
+            fall_back(connection, message, now=now)
     return True
 
 

@@ -17,8 +17,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 
+from app.domain import counter as counter_rules
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
@@ -26,26 +27,42 @@ from app.domain.office import CounterInfo, OfficeRules
 from app.domain.roles import StaffMember
 from app.domain.status import Status
 from app.extensions import db
-from app.models import Booking
+from app.models import Booking, BookingEvent, OutboxMessage
 
-from . import board_cache, notifications
-from .booking import BookingView, _view, call_order_by
+from . import audit, board_cache, notifications
+from .booking_view import BookingView, booking_view
 from .office_rules import catalogue, office_rules
+from .queue_order import call_order_by
 from .status import BookingRow, booking_columns, move_booking
 from .transactions import is_sqlite, reading, writing
 
 _bookings = Booking.__table__
 _b = _bookings.c
+_e = BookingEvent.__table__.c
+_outbox = OutboxMessage.__table__
 
 
-def _notify(kind: str, row: BookingRow, now: datetime) -> None:
+def _notify(kind: str, row: BookingRow, now: datetime, send: int = 1) -> None:
     """Write the citizen's message for a queue move (``called``: "your turn", and "your turn
     is near" to those now close; ``no_show``; ``done``: the survey invitation) into the outbox.
 
     It runs inside the move's write transaction, so the message commits with the move or not
     at all; the dispatcher sends it (woken at once on PostgreSQL, within a second on SQLite).
+    ``send`` numbers the ticket's calls: a ticket transferred and called again (at another
+    counter, or the same one) is a new "your turn → counter N" message, a recall is not.
     """
-    notifications.enqueue(db.session.connection(), row, kind, now=now)
+    notifications.notify(db.session.connection(), row, kind, now=now, send=send)
+
+
+def _calls_so_far(booking_id: int) -> int:
+    """How many times the ticket was called from the line (its first call, and each call
+    after a transfer); recalls and a no-show taken back do not count. Read inside the move's
+    transaction, so the call just made counts."""
+    return db.session.execute(
+        select(func.count()).where(
+            _e.booking_id == booking_id, _e.from_status == Status.WAITING.value, _e.to_status == Status.CALLED.value
+        )
+    ).scalar_one()
 
 
 # --- who may act --------------------------------------------------------------------------
@@ -62,7 +79,7 @@ def office_for_staff(code: str, staff: StaffMember) -> OfficeRules:
     return office
 
 
-def _counter(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterInfo]:
+def counter_for_staff(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterInfo]:
     for office in catalogue().by_id.values():
         counter = office.counter_by_id(counter_id)
         if counter is not None:
@@ -73,9 +90,14 @@ def _counter(counter_id: int, staff: StaffMember) -> tuple[OfficeRules, CounterI
     raise NotFound(N_("There is no counter %(id)s."), id=counter_id)
 
 
-def _ticket(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]:
+def _ticket(token: object, staff: StaffMember, *, ticket_id: object = None) -> tuple[OfficeRules, BookingRow]:
+    """A ticket by its token (the staff API) or by its id (the console: no citizen's token in
+    its pages), for a staff member of its office (``forbidden`` otherwise)."""
     found = None
-    if isinstance(token, str) and token:
+    if ticket_id is not None:
+        if isinstance(ticket_id, int) and not isinstance(ticket_id, bool):
+            found = reading().execute(select(*booking_columns()).where(_b.id == ticket_id)).first()
+    elif isinstance(token, str) and token:
         found = reading().execute(select(*booking_columns()).where(_b.token == token)).first()
     if found is None:
         raise NotFound(N_("No ticket has this code."))
@@ -85,9 +107,45 @@ def _ticket(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]
     return office, row
 
 
-def ticket_for_staff(token: object, staff: StaffMember) -> tuple[OfficeRules, BookingRow]:
-    """A booking by token, for a staff member of its office (``forbidden`` otherwise)."""
-    return _ticket(token, staff)
+def ticket_for_staff(token: object, staff: StaffMember, *, ticket_id: object = None) -> tuple[OfficeRules, BookingRow]:
+    """A booking by token (or by id), for a staff member of its office (``forbidden`` otherwise)."""
+    return _ticket(token, staff, ticket_id=ticket_id)
+
+
+def _caller_of(booking_id: int) -> str | None:
+    """Who called the ticket to its counter: the actor of its latest call from the line."""
+    return reading().execute(
+        select(_e.actor)
+        .where(_e.booking_id == booking_id, _e.to_status == Status.CALLED.value, _e.from_status != Status.CALLED.value)
+        .order_by(_e.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def _check_mover(office: OfficeRules, row: BookingRow, staff: StaffMember, at_counter: int | None, action: str):
+    """Only the counter that called a ticket moves it (``domain.counter.move_right``); returns
+    the audit row to write when a head or an admin overrides, else None."""
+    caller = _caller_of(row.id)
+    right = counter_rules.move_right(
+        staff, caller=caller, ticket_counter_id=row.counter_id, acting_counter_id=at_counter
+    )
+    if right is counter_rules.MoveRight.OWN:
+        return None
+    counter = office.counter_by_id(row.counter_id)
+    return {
+        "entity_id": row.number,
+        "action": f"override {action}",
+        "before": {"status": row.status.value, "counter": counter.number if counter else None,
+                   "called_by": caller.split(":", 1)[-1] if caller else None},
+    }  # fmt: skip
+
+
+def _audit_override(override, staff: StaffMember, office: OfficeRules, row: BookingRow, now: datetime) -> None:
+    if override is not None:
+        audit.record(
+            staff, office.id, "ticket", override["entity_id"], override["action"], now=now,
+            before=override["before"], after={"status": row.status.value},
+        )  # fmt: skip
 
 
 # --- what a counter sees ------------------------------------------------------------------
@@ -141,7 +199,7 @@ def counters(code: str, staff: StaffMember, *, now: datetime) -> list[CounterVie
     serving = {}
     for found in rows:
         row = BookingRow.of(found)
-        serving[row.counter_id] = _view(row, now=now, office=office)
+        serving[row.counter_id] = booking_view(row, now=now, office=office)
     return [
         CounterView(c, tuple(s.code for s in office.active_services() if c.calls_service(s.id)), serving.get(c.id))
         for c in office.counters
@@ -164,7 +222,7 @@ def waiting_line(code: str, staff: StaffMember, *, now: datetime) -> QueueView:
     views, position = [], {channel: 0 for channel in Channel}
     for found in sorted(rows, key=lambda r: order[Channel(r.channel)]):
         row = BookingRow.of(found)
-        views.append(_view(row, now=now, office=office, ahead=position[row.channel]))
+        views.append(booking_view(row, now=now, office=office, ahead=position[row.channel]))
         position[row.channel] += 1
     return QueueView(office, position, views)
 
@@ -204,7 +262,7 @@ def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingV
     The counter's own channels first; another channel only when the office allows it
     (``cross_channel_calls``) and the counter's own channels are empty.
     """
-    office, counter = _counter(counter_id, staff)
+    office, counter = counter_for_staff(counter_id, staff)
     own = sorted(c.value for c in counter.channels)
     with writing():
         found = _next_candidate(office, counter, own, now)
@@ -223,16 +281,23 @@ def call_next(counter_id: int, staff: StaffMember, *, now: datetime) -> BookingV
             note=f"counter {counter.number}",
             also={"counter_id": counter.id, "called_at": now, "recalls": 0},
         )
-        _notify("called", row, now)
-    return _view(row, now=now, office=office)
+        _notify("called", row, now, send=_calls_so_far(row.id))
+    return booking_view(row, now=now, office=office)
 
 
-def recall(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+def recall(
+    token: str | None, staff: StaffMember, *, now: datetime, ticket_id: int | None = None, at_counter: int | None = None
+) -> BookingView:
     """Call the same ticket again (the board announces it again). After the office's
-    ``no_show_after_recalls`` recalls, the next recall marks the ticket missed."""
-    office, row = _ticket(token, staff)
+    ``no_show_after_recalls`` recalls, the next recall marks the ticket missed.
+
+    Every move of a called ticket names it by ``token`` (the staff API) or by ``ticket_id``
+    (the console, at its counter ``at_counter``); only the counter that called it moves it
+    (a head's override is audited)."""
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
     if row.status is not Status.CALLED:
         raise _cannot(row, Status.CALLED)
+    override = _check_mover(office, row, staff, at_counter, "recall")
     limit = office.no_show_after_recalls
     with writing():
         if limit and row.recalls >= limit:
@@ -243,44 +308,103 @@ def recall(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
                 row, Status.CALLED, now=now, actor=staff.actor, note="recall",
                 also={"called_at": now, "recalls": row.recalls + 1},
             )  # fmt: skip
-            _notify("called", row, now)
-    return _view(row, now=now, office=office)
+            _notify("called", row, now, send=max(1, _calls_so_far(row.id)))  # the same call: no new message
+        _audit_override(override, staff, office, row, now)
+    return booking_view(row, now=now, office=office)
 
 
-def start(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
+def start(
+    token: str | None, staff: StaffMember, *, now: datetime, ticket_id: int | None = None, at_counter: int | None = None
+) -> BookingView:
     """The person came to the counter: serving begins."""
-    office, row = _ticket(token, staff)
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
+    if row.status is not Status.CALLED:
+        raise _cannot(row, Status.SERVING)
+    override = _check_mover(office, row, staff, at_counter, "start")
     with writing():
         row = move_booking(row, Status.SERVING, now=now, actor=staff.actor)
-    return _view(row, now=now, office=office)
+        _audit_override(override, staff, office, row, now)
+    return booking_view(row, now=now, office=office)
 
 
-def done(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
-    office, row = _ticket(token, staff)
+def done(
+    token: str | None, staff: StaffMember, *, now: datetime, ticket_id: int | None = None, at_counter: int | None = None
+) -> BookingView:
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
+    if row.status is not Status.SERVING:
+        raise _cannot(row, Status.DONE)
+    override = _check_mover(office, row, staff, at_counter, "done")
     with writing():
         row = move_booking(row, Status.DONE, now=now, actor=staff.actor)
         _notify("done", row, now)
-    return _view(row, now=now, office=office)
+        _audit_override(override, staff, office, row, now)
+    return booking_view(row, now=now, office=office)
 
 
-def no_show(token: str, staff: StaffMember, *, now: datetime) -> BookingView:
-    """The person did not come when called."""
-    office, row = _ticket(token, staff)
+def no_show(
+    token: str | None, staff: StaffMember, *, now: datetime, ticket_id: int | None = None, at_counter: int | None = None
+) -> BookingView:
+    """The person did not come when called. The citizen's message waits out the seconds in
+    which the no-show can be taken back (``undo_no_show``)."""
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
     if row.status is not Status.CALLED:
         raise _cannot(row, Status.NO_SHOW)
+    override = _check_mover(office, row, staff, at_counter, "no-show")
     with writing():
         row = move_booking(row, Status.NO_SHOW, now=now, actor=staff.actor)
         _notify("no_show", row, now)
-    return _view(row, now=now, office=office)
+        db.session.execute(
+            update(_outbox)
+            .where(_outbox.c.booking_id == row.id, _outbox.c.kind == "no_show", _outbox.c.status == "pending")
+            .values(next_attempt_at=counter_rules.undo_deadline(now))
+        )
+        _audit_override(override, staff, office, row, now)
+    return booking_view(row, now=now, office=office)
+
+
+def undo_no_show(
+    token: str | None, staff: StaffMember, *, now: datetime, ticket_id: int | None = None, at_counter: int | None = None
+) -> BookingView:
+    """Take back a no-show pressed by mistake, within ``NO_SHOW_UNDO_SECONDS``, by whoever
+    marked it: the ticket is "called" at its counter again (the same compare-and-set as every
+    move) and the no-show message, still held back, is withdrawn."""
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
+    marked = reading().execute(
+        select(_e.at, _e.actor)
+        .where(_e.booking_id == row.id, _e.to_status == Status.NO_SHOW.value)
+        .order_by(_e.id.desc())
+        .limit(1)
+    ).first()
+    counter_rules.check_no_show_undo(
+        row.status, marked_at=marked.at if marked else None, marked_by=marked.actor if marked else None,
+        actor=staff.actor, now=now,
+    )  # fmt: skip
+    if at_counter is not None and row.counter_id != at_counter:
+        raise Forbidden(N_("Only the counter that marked this no-show can take it back."))
+    with writing():
+        row = move_booking(row, Status.CALLED, now=now, actor=staff.actor, note="no-show taken back", undoing=True)
+        db.session.execute(
+            delete(_outbox).where(
+                _outbox.c.booking_id == row.id, _outbox.c.kind == "no_show", _outbox.c.status == "pending"
+            )
+        )
+    return booking_view(row, now=now, office=office)
 
 
 def transfer(
-    token: str, staff: StaffMember, *, now: datetime, service: object = None, counter_id: object = None
+    token: str | None,
+    staff: StaffMember,
+    *,
+    now: datetime,
+    service: object = None,
+    counter_id: object = None,
+    ticket_id: int | None = None,
+    at_counter: int | None = None,
 ) -> BookingView:
     """Send a called or served ticket back to the line for another service, or to another
     counter (which calls it before its pool). It keeps its arrival time, so it is not sent
-    to the back of the line."""
-    office, row = _ticket(token, staff)
+    to the back of the line. Called there, it is a new "your turn" message."""
+    office, row = _ticket(token, staff, ticket_id=ticket_id)
     if row.status not in (Status.CALLED, Status.SERVING):
         raise _cannot(row, Status.WAITING)
     if (service in (None, "")) == (counter_id in (None, "")):
@@ -299,9 +423,11 @@ def transfer(
             raise NotFound(N_("Choose a counter of this office."), field="counter_id")
         also = {"counter_id": to.id, "called_at": None, "recalls": 0}
         note = f"transfer to counter {to.number}"
+    override = _check_mover(office, row, staff, at_counter, "transfer")
     with writing():
         row = move_booking(row, Status.WAITING, now=now, actor=staff.actor, note=note, also=also)
-    return _view(row, now=now, office=office)
+        _audit_override(override, staff, office, row, now)
+    return booking_view(row, now=now, office=office)
 
 
 def _cannot(row: BookingRow, target: Status) -> InvalidState:
@@ -391,10 +517,12 @@ class ConsoleView:
     current: BookingView | None  # the ticket this counter is calling or serving
     waiting: list[BookingView]  # what this counter will call, in order
     others: dict[Channel, int]  # how many wait in the office's other channels
+    undoable: BookingView | None = None  # a no-show this clerk marked here moments ago
+    undo_until: datetime | None = None
 
 
 def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> ConsoleView:
-    office, counter = _counter(counter_id, staff)
+    office, counter = counter_for_staff(counter_id, staff)
     current = next((v.serving for v in counters(office.code, staff, now=now) if v.counter.id == counter.id), None)
     line = waiting_line(office.code, staff, now=now)
     mine = [
@@ -404,7 +532,35 @@ def counter_console(counter_id: int, staff: StaffMember, *, now: datetime) -> Co
     ]  # fmt: skip
     mine.sort(key=lambda t: 0 if t.counter is not None else 1)  # transferred here first, as call_next does
     others = {c: n for c, n in line.waiting.items() if c not in counter.channels}
-    return ConsoleView(office, counter, current, mine, others)
+    undoable, until = _undoable_no_show(office, counter, staff, now)
+    return ConsoleView(office, counter, current, mine, others, undoable, until)
+
+
+def _undoable_no_show(
+    office: OfficeRules, counter: CounterInfo, staff: StaffMember, now: datetime
+) -> tuple[BookingView | None, datetime | None]:
+    """The no-show this staff member marked at this counter that can still be taken back."""
+    since = now - timedelta(seconds=counter_rules.NO_SHOW_UNDO_SECONDS)
+    found = (
+        reading()
+        .execute(
+            select(*booking_columns(), _e.at.label("marked_at"))
+            .select_from(_bookings.join(BookingEvent.__table__, _e.booking_id == _b.id))
+            .where(
+                _b.counter_id == counter.id,
+                _b.status == Status.NO_SHOW.value,
+                _e.to_status == Status.NO_SHOW.value,
+                _e.actor == staff.actor,
+                _e.at >= since,
+            )
+            .order_by(_e.at.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    if found is None:
+        return None, None
+    return booking_view(BookingRow.of(found), now=now, office=office), counter_rules.undo_deadline(found.marked_at)
 
 
 def counters_for_staff(staff: StaffMember, office_code: str | None = None) -> list[tuple[OfficeRules, CounterInfo]]:

@@ -35,6 +35,7 @@ from app.domain.survey import QUESTION_BY_ID
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
 from .complaints import complaint_figures
+from .message_figures import message_figures
 from .office_rules import catalogue, office_rules
 from .requests import report_today, request_figures
 from .transactions import is_sqlite, reading, writing
@@ -248,6 +249,7 @@ register_section("arrivals_by_hour", arrival_figures)
 register_section("follow_ups", follow_up_figures)
 register_section("complaints", complaint_figures)  # issue 13: complaints and their service level
 register_section("requests", request_figures)  # issue 13: Section 10 requests and delay notices
+register_section("messages", message_figures)  # issue 18: messages per channel (SMS, e-mail, LINE), delivered
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import requests as rules
-from app.domain.booking import matches_last_digits, parse_email, parse_name
+from app.domain.booking import parse_email, parse_name
 from app.domain.calendar import BANGKOK, local_now
 from app.domain.errors import N_, Forbidden, InvalidField, InvalidState, NotFound
 from app.domain.identity import mask_phone, parse_thai_mobile
@@ -29,11 +29,12 @@ from app.domain.roles import Role, StaffMember
 from app.domain.working_days import DayKind
 from app.extensions import db
 from app.models import Booking, DelayNotice, LetterCounter, Office, RequestEvent, ServiceRequest, Staff
-from notifier.messages import Facts, Kind, channels_for
+from notifier.messages import Facts, Kind
+from notifier.registry import channels
 
 from . import audit, outgoing
-from .notifications import insert_messages
 from .office_rules import catalogue, office_rules
+from .outbox_writer import Subject, addresses_in, enqueue, subject_addresses
 from .transactions import reading, violated_constraint, writing
 
 _requests = ServiceRequest.__table__
@@ -294,13 +295,18 @@ def find_my_request(reference: str, last4: str) -> str | None:
     reference exists."""
     rows = (
         reading()
-        .execute(select(_requests.c.token, _requests.c.phone_e164).where(_requests.c.reference == reference.strip()))
+        .execute(
+            select(_requests.c.token, _requests.c.phone_e164).where(
+                _requests.c.reference.in_(rules.reference_candidates(reference))
+            )
+        )
         .all()
     )
-    for row in rows:
-        if matches_last_digits(last4, row.phone_e164, False):
-            return row.token
-    return None
+    found = None
+    for row in rows:  # every row is checked, in constant time: no timing tells a near miss
+        if rules.same_last_digits(last4, row.phone_e164) and found is None:
+            found = row.token
+    return found
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -335,8 +341,8 @@ def register_request(
             raise NotFound(N_("No booking at this office has this code."), field="booking_token")
         booking_id = found.id
     token = secrets.token_urlsafe(24)  # 192 bits
-    for attempt in range(5):
-        reference = new.reference or _next_reference(office.id, new.submitted_on, attempt)
+    for _attempt in range(5):
+        reference = new.reference or _new_reference(office.code)
         try:
             with writing() as connection:
                 request_id = connection.execute(
@@ -366,15 +372,11 @@ def register_request(
     raise InvalidState(N_("Could not number the request; please try again."))
 
 
-def _next_reference(office_id: int, submitted_on: date, attempt: int) -> str:
-    prefix = rules.make_reference(submitted_on, 0)[: -len("000000")]
-    r = _requests.c
-    count = (
-        reading()
-        .execute(select(func.count()).where(r.office_id == office_id, r.reference.like(f"{prefix}%")))
-        .scalar_one()
-    )
-    return rules.make_reference(submitted_on, count + 1 + attempt)
+def _new_reference(office_code: str) -> str:
+    """An unguessable reference (the office's code and 8 random characters); a clash with an
+    existing one (about 1 in 10¹¹) is caught by the unique index and drawn again."""
+    random_part = "".join(secrets.choice(rules.REFERENCE_ALPHABET) for _ in range(rules.REFERENCE_RANDOM_LENGTH))
+    return rules.new_reference(office_code, random_part)
 
 
 def move_request(
@@ -449,12 +451,13 @@ def _reviews_first_notice(office_id: int) -> bool:
 
 def _send_notice(connection, row, seq: int, reason: str, *, now: datetime) -> None:
     """Send notice ``seq``: its letter number, its channels, the message in the outbox."""
-    channels = channels_for(Kind.DELAY_NOTICE, phone=bool(row.phone_e164), email=bool(row.email))
+    addresses = subject_addresses(connection, f"request:{row.id}")
+    sent_by = [channel.name for channel, _ in channels().route(Kind.DELAY_NOTICE, addresses)]
     year = local_now(now).year
     number = _take_letter_number(connection, row.office_id, year)
     connection.execute(
         update(_notices).where(_notices.c.request_id == row.id, _notices.c.seq == seq).values(
-            sent_at=now, channels=",".join(channels), letter_year=year, letter_number=number, pending_review=False
+            sent_at=now, channels=",".join(sent_by), letter_year=year, letter_number=number, pending_review=False
         )
     )
     _enqueue(connection, row, Kind.DELAY_NOTICE, now=now, key_part=f"notice{seq}", reason=reason)
@@ -538,17 +541,9 @@ def _facts(row, kind: Kind, *, reason: str | None) -> dict:
 
 
 def _enqueue(connection, row, kind: Kind, *, now: datetime, key_part: str, reason: str | None) -> int:
-    channels = channels_for(kind, phone=bool(row.phone_e164), email=bool(row.email))
-    facts = _facts(row, kind, reason=reason)
-    return insert_messages(
-        connection,
-        [
-            {"key": f"request:{row.id}:{key_part}:{channel}", "booking_id": None, "kind": kind.value,
-             "channel": channel, "recipient": row.phone_e164 if channel == "sms" else row.email, "facts": facts,
-             "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for channel in channels
-        ],
-    )  # fmt: skip
+    ref = f"request:{row.id}"  # its addresses: every column a registered channel names
+    subject = Subject(ref, subject_addresses(connection, ref), _facts(row, kind, reason=reason))
+    return enqueue(connection, subject, kind, now=now, key=key_part)
 
 
 # --- the letter, the export ---------------------------------------------------------------
@@ -603,10 +598,12 @@ def delay_letter(token: str, seq: int, staff: StaffMember, *, now: datetime) -> 
 
 def delayed_requests(office_code: str, staff: StaffMember, *, now: datetime) -> list[RequestView]:
     """Every request of the office that ever ran late (overdue now, or finished after its due
-    date, or with a notice): the copy Section 10 asks the office to send on."""
+    date, or with a notice): the copy Section 10 asks the office to send on. Applicants' names
+    only for the head and administrators (``rules.export_shows_names``)."""
     views = office_requests(office_code, staff, now=now)
+    names = rules.export_shows_names(staff.role)
     return [
-        v
+        v if names else replace(v, name=None)
         for v in views
         if v.timing.overdue or v.notices or (v.finished and _finished_on(v) and _finished_on(v) > v.due_on)
     ]
@@ -661,12 +658,8 @@ def remind_notices_due(*, now: datetime) -> int:
                 office_th=office.name_th, office_en=office.name_en, service_th="", service_en="",
                 day=today.isoformat(), references=", ".join(references),
             ).to_json()  # fmt: skip
-            added += insert_messages(
-                connection,
-                [{"key": f"notice-reminder:{head.office_id}:{today.isoformat()}:{head.id}", "booking_id": None,
-                  "kind": Kind.NOTICE_REMINDER.value, "channel": "email", "recipient": head.email, "facts": facts,
-                  "urgent": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}],
-            )  # fmt: skip
+            subject = Subject(f"notice-reminder:{head.office_id}", addresses_in(head), facts)
+            added += enqueue(connection, subject, Kind.NOTICE_REMINDER, now=now, key=f"{today.isoformat()}:{head.id}")
     return added
 
 

@@ -1,8 +1,8 @@
 """PDPA retention: personal data is erased once it is no longer needed (s.37(3)).
 
 After ``PERSONAL_DATA_RETENTION_DAYS`` (default 90) past a booking's day, its name, phone,
-e-mail, national-ID hash and mask are erased, and so are the outbox's recipients and links
-and the survey's free-text suggestions; a Section 10 request's applicant (name, phone,
+e-mail, national-ID hash and mask are erased, and so are the LINE user following it, the
+outbox's recipients and links and the survey's free-text suggestions; a Section 10 request's applicant (name, phone,
 e-mail) is erased the same number of days after the request was finished, and a
 complaint's name, phone and e-mail once it has been resolved or closed for that long (an open
 request or complaint still needs them to answer).
@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.domain.calendar import local_now
-from app.models import Booking, Complaint, OutboxMessage, ServiceRequest, SurveyResponse
+from app.models import Booking, Complaint, LineWebhookEvent, OutboxMessage, ServiceRequest, SurveyResponse
 
 from .transactions import writing
 
@@ -27,6 +27,9 @@ _outbox = OutboxMessage.__table__
 _surveys = SurveyResponse.__table__
 _requests = ServiceRequest.__table__
 _complaints = Complaint.__table__
+_line_events = LineWebhookEvent.__table__
+#: LINE redelivers a webhook event for a while; its id is kept that long to be handled once.
+LINE_EVENT_MEMORY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Purged:
     suggestions: int
     requests: int = 0
     complaints: int = 0
+    line_links: int = 0
 
 
 def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
@@ -61,6 +65,12 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
             )
             .values(recipient=None, facts={"erased": True})
         ).rowcount
+        # The LINE user id is personal data like the phone number: erased with it (counted apart
+        # for the log: the update above may have run on an earlier night without it).
+        line_links = connection.execute(
+            update(_bookings).where(b.day < cutoff, b.line_user_id.is_not(None)).values(line_user_id=None)
+        ).rowcount
+        connection.execute(delete(_line_events).where(_line_events.c.received_at < now - LINE_EVENT_MEMORY))
         suggestions = connection.execute(
             update(_surveys).where(s.day < cutoff, s.suggestion.is_not(None)).values(suggestion=None)
         ).rowcount
@@ -86,7 +96,7 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> Purged:
             )
             .values(name=None, phone_e164=None, email=None, handling_comment=None)  # the answer itself stays
         ).rowcount
-    return Purged(bookings, messages, suggestions, requests, complaints)
+    return Purged(bookings, messages, suggestions, requests, complaints, line_links)
 
 
 def _midnight(day) -> datetime:

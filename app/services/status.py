@@ -91,15 +91,18 @@ def move_booking(
     actor: str,
     note: str | None = None,
     also: Mapping[str, object] | None = None,
+    undoing: bool = False,
 ) -> BookingRow:
     """Move ``row`` to ``target`` and record the event; the caller's transaction commits.
 
     ``also`` sets other columns in the same compare-and-set (those the queue moves with the
     status: ``counter_id``, ``called_at``, ``checked_in_at``, ``recalls``, ``service_id``).
     Raises InvalidState when the move is not allowed, or when someone else moved the booking
-    since it was read.
+    since it was read. ``undoing``: a move back the domain allowed instead of the transition
+    table (a no-show taken back within its seconds, ``domain.counter.check_no_show_undo``).
     """
-    check_transition(row.status, target)
+    if not undoing:
+        check_transition(row.status, target)
     also = dict(also or {})
     unknown = set(also) - _MOVABLE
     if unknown:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain import booking as rules
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
-from app.domain.errors import N_, Forbidden, InvalidField, NotFound
+from app.domain.errors import N_, AlreadyBooked, Forbidden, InvalidField, NotFound
 from app.domain.identity import parse_thai_mobile
 from app.domain.office import OfficeRules
 from app.domain.queue import PRIORITY_LABELS, Priority, parse_priority
@@ -30,22 +31,27 @@ from kiosk.html import ticket_html
 from kiosk.image import TicketPicture, render_ticket, ticket_preview
 from kiosk.layout import TicketData, ticket_layout
 from kiosk.printers import PrinterConfig, PrinterFault, send
+from notifier.i18n import translator
 
-from .booking import BookingView, Person, _service, find_booking, place_ticket
+from .booking import BookingView, Person, find_booking, place_ticket, service_by_code
 from .office_rules import office_rules
-from .transactions import reading
+from .transactions import reading, violated_constraint
 
 log = logging.getLogger(__name__)
 _b = Booking.__table__.c
 _s = Service.__table__.c
 
-#: Thai words for the priority groups on paper (the English labels are the domain's).
-PRIORITY_THAI = {
-    Priority.ELDERLY: "อายุ 60 ปีขึ้นไป",
-    Priority.DISABLED: "ผู้พิการ",
-    Priority.PREGNANT: "สตรีมีครรภ์",
-    Priority.MONK: "พระภิกษุ สามเณร",
-}
+
+def priority_thai(priority: Priority) -> str:
+    """A priority group's words on paper in Thai: the domain's label from the catalogue."""
+    return translator("th")(PRIORITY_LABELS[priority])
+
+
+def number_prefixes(office: OfficeRules) -> list[str]:
+    """The letters the office's numbers start with (W, M, A… as configured), for the kiosk's
+    keys: a booking number is typed with its letter. Web and mobile first (what is checked in)."""
+    order = (Channel.WEB, Channel.MOBILE, Channel.WALK_IN)
+    return list(dict.fromkeys(office.prefix(channel) for channel in order if office.prefix(channel)))
 
 
 @dataclass(frozen=True)
@@ -93,16 +99,44 @@ def _minutes_ahead(office: OfficeRules, now: datetime) -> int:
 
 
 def issue_ticket(
-    code: str, request: WalkInRequest, *, settings: Settings, actor: str, printer: PrinterConfig, paper_mm: int
+    code: str,
+    request: WalkInRequest,
+    *,
+    settings: Settings,
+    actor: str,
+    printer: PrinterConfig,
+    paper_mm: int,
+    locale: str = "th",
 ) -> PrintedTicket:
-    """Issue a walk-in ticket: read → decide (the domain) → the shared write → print."""
+    """Issue a walk-in ticket: read → decide (the domain) → the shared write → print.
+    ``locale`` is the kiosk screen's language: the ticket's messages are written in it."""
     now = settings.now()
     office = office_rules(code)
-    service = _service(office, request.service)
+    service = service_by_code(office, request.service)
     placement = rules.decide_walk_in(office, service, local_now(now), _minutes_ahead(office, now))
-    person = Person(phone=request.phone, email=request.email)
-    view = place_ticket(office, service, placement, person, now=now, actor=actor, priority=request.priority)
+    person = Person(phone=request.phone, email=request.email, locale=locale)
+    try:
+        view = place_ticket(office, service, placement, person, now=now, actor=actor, priority=request.priority)
+    except IntegrityError as error:
+        if violated_constraint(error) != "uq_bookings_active_phone":
+            raise
+        # The phone already has a booking here today (perhaps booked by someone else with it):
+        # nothing was issued; the kiosk offers to check that booking in, or a ticket without SMS.
+        raise PhoneAlreadyBooked(
+            N_(
+                "This mobile number already has a booking at this office today. If it is yours, "
+                "check in with “I booked”; otherwise take a ticket without a mobile number."
+            ),
+            field="phone",
+        ) from None
     return _print(view, settings, printer, paper_mm)
+
+
+class PhoneAlreadyBooked(AlreadyBooked):
+    """A walk-in ticket with a phone that holds a booking at the office that day."""
+
+    def extra(self) -> dict:
+        return {"offer": "check_in"}
 
 
 def reprint_ticket(
@@ -133,7 +167,7 @@ def ticket_data(view: BookingView, settings: Settings) -> TicketData:
         people_ahead=view.people_ahead or 0,
         wait_minutes=wait,
         status_url=booking_status_url(settings.public_base_url, view.token),
-        priority_th=PRIORITY_THAI[priority] if priority else None,
+        priority_th=priority_thai(priority) if priority else None,
         priority_en=PRIORITY_LABELS[priority] if priority else None,
     )
 

@@ -13,7 +13,8 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.domain.errors import N_, InvalidField, InvalidRequest, KhiwError
+from app.domain.complaint_lookup import parse_complaint_reference
+from app.domain.errors import N_, Forbidden, InvalidField, InvalidRequest, KhiwError
 from app.domain.identity import blind_index, parse_national_id, parse_thai_mobile
 from app.extensions import limiter
 from app.settings import Settings
@@ -108,6 +109,17 @@ def unstorable_text(value: object, path: str = "", depth: int = 0) -> str | None
     return None
 
 
+def refuse_staff_session() -> None:
+    """A visit's survey is the citizen's to answer: never from a signed-in staff session (the
+    console's or administration's), so a clerk cannot answer for the people they served."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        raise Forbidden(
+            N_("A survey is answered by the citizen, not from a staff sign-in. Sign out of Khiw's staff pages first.")
+        )
+
+
 def current_actor() -> str:
     """Who is acting, as the event history records it: ``citizen``, ``kiosk:<id>``, ``staff:<name>``.
 
@@ -177,9 +189,19 @@ def _reference_key() -> str | None:
     return _person_key("reference", "|".join(parts)) if all(parts) else None
 
 
-def _username_key() -> str | None:
-    username = _request_field("username")
-    return _person_key("username", username.strip().casefold()) if username else None
+def _typed_reference_key() -> str | None:
+    """The request "find my request" (``/r/find``) is after: its reference as typed, in
+    capitals (not the 4 digits tried), so nobody tries the 10,000 last digits of one request."""
+    reference = _request_field("reference")
+    return _person_key("typed-reference", reference.strip().upper()) if reference else None
+
+
+def _complaint_reference_key() -> str | None:
+    """The complaint "find my complaint" is after (its reference, not the 4 digits tried)."""
+    try:
+        return _person_key("complaint", parse_complaint_reference(_request_field("reference") or ""))
+    except KhiwError:
+        return None  # not a reference: refused by the page anyway
 
 
 def _rate_limited(action: str, person_keys=(), methods: list[str] | None = None):
@@ -213,10 +235,38 @@ booking_rate = _rate_limited("booking", (_phone_key, _national_id_key, _token_ke
 confirm_rate = _rate_limited("confirm", (_token_key,))
 #: Reading a booking, its page, its QR code, an office's availability: per address and per token.
 lookup_rate = _rate_limited("lookup", (_token_key,))
-#: Signing in (API and console): per address and per username.
-login_rate = _rate_limited("login", (_username_key,), methods=["POST"])
-#: "Find my booking": per address and per booking reference, so nobody can try the 10,000
-#: possible last 4 digits of somebody else's booking.
-find_rate = _rate_limited("find", (_reference_key,), methods=["POST"])
+#: Signing in (API and console): per address. Wrong passwords per username are counted by
+#: ``app.web.signin.SignInGuard`` (per username and address; only failures count).
+login_rate = _rate_limited("login", (), methods=["POST"])
+#: "Find my booking" and "find my request": per address and per booking (office, day, number)
+#: or typed reference, so nobody can try the 10,000 possible last 4 digits of somebody else's.
+find_rate = _rate_limited("find", (_reference_key, _typed_reference_key), methods=["POST"])
+#: "Find my complaint" (``/c/find``): per address and per complaint reference, so nobody can
+#: try the 10,000 possible last 4 digits of somebody else's complaint.
+find_complaint_rate = _rate_limited("find", (_complaint_reference_key,), methods=["POST"])
 #: Filing a complaint (no login): per address and per phone given.
 complaint_rate = _rate_limited("complaint", (_phone_key,), methods=["POST"])
+
+
+def _kiosk_reference_key() -> str | None:
+    """The booking a kiosk check-in by number is after: the office, today, the number typed
+    (not the 4 digits tried). None for a QR scan (the token is the proof)."""
+    number = _request_field("number")
+    code = (request.view_args or {}).get("code")
+    if not number or not isinstance(code, str):
+        return None
+    from app.domain.calendar import local_now
+
+    day = local_now(now()).date().isoformat()
+    return _person_key("reference", f"kiosk|{code}|{day}|{number.strip().upper()}")
+
+
+#: Kiosk check-in by number + last 4 digits: per booking, as "find my booking" (RATELIMIT_FIND_PERSON),
+#: so nobody at a kiosk can try the 10,000 last digits of somebody else's booking. No new
+#: per-address limit: the whole office's line shares the kiosk's address (``lookup_rate`` has one).
+kiosk_check_in_rate = limiter.shared_limit(
+    _limit("RATELIMIT_FIND_PERSON"),
+    scope="find-kiosk-reference",
+    key_func=_kiosk_reference_key,
+    exempt_when=lambda: _kiosk_reference_key() is None,
+)

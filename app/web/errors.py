@@ -10,15 +10,17 @@ their own template ``<audience>/error.html`` and are found by their blueprint's 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.domain.complaints import STATUS_LABELS as COMPLAINT_STATUS_LABELS
-from app.domain.errors import N_, KhiwError
+from app.domain.errors import N_, Distance, KhiwError, format_distance
 from app.domain.requests import REQUEST_STATUS_LABELS
 from app.domain.status import STATUS_LABELS
+from notifier.dates import thai_date
 
 from .context import locale
 
@@ -56,7 +58,9 @@ _HTTP_CODES = {
 }
 
 #: Blueprints that render their own error page (templates/<name>/error.html).
-PAGE_AUDIENCES = {"citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports"}
+PAGE_AUDIENCES = {
+    "citizen", "kiosk", "counter", "display", "requests", "complaints", "admin", "reports", "rate", "signin",
+}
 DEFAULT_AUDIENCE = "citizen"
 
 
@@ -78,14 +82,28 @@ def translate(error: KhiwError) -> str:
         else gettext(request_labels[value]) if key in ("request_status", "request_target") and value in request_labels
         else gettext(complaint_labels[value]) if key in ("complaint_status", "complaint_target")
         and value in complaint_labels
-        else value
+        else _readable(value)
         for key, value in error.params.items()
     }  # fmt: skip
     return gettext(error.message, **params)
 
 
+def _readable(value):
+    """A distance in the reader's units, a day as they read dates (Buddhist Era in Thai)."""
+    if isinstance(value, Distance):
+        return format_distance(int(value), locale())
+    if isinstance(value, date):
+        return thai_date(value, "long", locale())
+    return value
+
+
 def wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/")
+    # The counter tablet's own calls (header X-Rate-Key) read JSON, as the kiosk's API calls do.
+    return (
+        request.blueprint == "api"
+        or request.path.startswith("/api/")
+        or (request.blueprint == "rate" and "X-Rate-Key" in request.headers)
+    )
 
 
 def render_error(status: int, code: str, message: str, field: str | None = None, **extra):

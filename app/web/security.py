@@ -45,6 +45,12 @@ SECURE_HEADERS = {
     # Location only for Khiw's own pages (phone booking); no camera, microphone, …
     "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
 }
+#: The one page a Khiw page may frame: the kiosk prints its HTML ticket from a hidden frame
+#: of its own origin (``TICKET_PRINTER=none``). Every other response forbids framing.
+FRAMEABLE_BY_SELF = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'"),
+    "X-Frame-Options": "SAMEORIGIN",
+}
 LANG_COOKIE_DAYS = 365
 
 

@@ -1,5 +1,6 @@
 """The one interface every delivery backend offers, and the failures it reports.
 
+The channel (``notifier.channel``) checks the address before a backend sees it.
 ``send(message)`` either returns ``Sent`` (the provider's id for the message and its first
 status) or raises ``DeliveryFailed`` saying whether trying again could help. Backends take
 all their settings in the constructor and keep no state between messages that matters.
@@ -7,16 +8,8 @@ all their settings in the constructor and keep no state between messages that ma
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Protocol
-
-SMS = "sms"
-EMAIL = "email"
-CHANNELS = (SMS, EMAIL)
-
-_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -24,13 +17,14 @@ class Outgoing:
     """A rendered message, ready for a provider."""
 
     key: str  # the outbox's unique key: the e-mail's Message-ID is derived from it
-    channel: str  # "sms" or "email"
-    to: str  # E.164 phone number or e-mail address
+    channel: str  # a registered channel's name (notifier.registry)
+    to: str  # the address in that channel's form (E.164 phone number, e-mail address, …)
     text: str
     subject: str = ""
     html: str | None = None
     validity_seconds: int | None = None  # SMS: drop it if the provider cannot deliver it in time
     tag: str = ""  # what kind of message (for the console and the provider's logs; never personal)
+    data: dict | None = None  # the channel's own structured form of the message (``Rendered.data``)
 
 
 @dataclass(frozen=True)
@@ -56,19 +50,24 @@ class Backend(Protocol):
     def send(self, message: Outgoing) -> Sent: ...
 
 
-def check_recipient(message: Outgoing) -> None:
-    """Refuse, as permanent, an address no provider could deliver to."""
-    pattern = _E164 if message.channel == SMS else _EMAIL
-    if not pattern.match(message.to or ""):
-        kind = "phone number (E.164)" if message.channel == SMS else "e-mail address"
-        raise DeliveryFailed(f"not a valid {kind}", permanent=True, code="invalid_recipient")
-
-
-def mask_recipient(to: str) -> str:
-    """What a log or console may show of a recipient: 08x-xxx-5678, s***@example.org."""
+def mask_phone(to: str) -> str:
+    """What a log or console may show of a phone number: 08x-xxx-5678."""
     if to.startswith("+66") and len(to) == 12:
         return f"0{to[3]}x-xxx-{to[-4:]}"
-    if "@" in to:
-        local, _, domain = to.partition("@")
-        return f"{local[:1]}***@{domain}"
+    return mask_other(to)
+
+
+def mask_email(to: str) -> str:
+    """What a log or console may show of an e-mail address: s***@example.org."""
+    local, _, domain = to.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else mask_other(to)
+
+
+def mask_any(to: str) -> str:
+    """An address of unknown kind, masked by its shape."""
+    return mask_email(to) if "@" in to else mask_phone(to)
+
+
+def mask_other(to: str) -> str:
+    """Any other address: all but its last 4 characters hidden."""
     return "x" * max(0, len(to) - 4) + to[-4:]

@@ -16,40 +16,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from .base import SMS, DeliveryFailed, Outgoing, Sent, check_recipient
+from .base import DeliveryFailed, Outgoing, Sent
+from .twilio_codes import is_permanent
 
 TWILIO_API = "https://api.twilio.com"
-
-#: The recipient cannot get this SMS, now or later (https://www.twilio.com/docs/api/errors).
-RECIPIENT_ERRORS = frozenset(
-    {
-        21211,  # invalid 'To' number
-        21214,  # 'To' number cannot be reached
-        21610,  # the recipient replied STOP
-        21612,  # no route to the 'To' number
-        21614,  # 'To' is not a mobile number (a Thai landline)
-        30003,  # handset unreachable
-        30004,  # message blocked by the recipient
-        30005,  # unknown handset
-        30006,  # landline or unreachable carrier
-    }
-)
-#: Passing: Twilio is busy or down. Also our own configuration (credentials, geo
-#: permissions): retried, so messages go out once an IT officer fixes it.
-RETRY_ERRORS = frozenset({20003, 20429, 20500, 20503, 21408, 30001, 30008})
-
-
-def is_permanent(code: int | None, http_status: int | None = None) -> bool:
-    """Whether a Twilio error means the message can never be delivered to this recipient."""
-    if code in RECIPIENT_ERRORS:
-        return True
-    if code in RETRY_ERRORS:
-        return False
-    if http_status is None:
-        return False
-    # Any other refusal of the request itself (4xx) will not improve by sending it again.
-    return 400 <= http_status < 500 and http_status not in (401, 403, 408, 429)
-
+__all__ = ["TWILIO_API", "TwilioBackend", "is_permanent", "valid_signature"]
 
 class _BaseUrlHttpClient(TwilioHttpClient):
     """Sends the SDK's requests to another address than api.twilio.com (a local stand-in)."""
@@ -66,7 +37,7 @@ class _BaseUrlHttpClient(TwilioHttpClient):
 
 class TwilioBackend:
     name = "twilio"
-    channel = SMS
+    channel = "sms"
 
     def __init__(
         self,
@@ -92,7 +63,6 @@ class TwilioBackend:
         self._client = Client(account_sid, auth_token, http_client=http_client)
 
     def send(self, message: Outgoing) -> Sent:
-        check_recipient(message)
         options = {"to": message.to, "body": message.text}
         options["messaging_service_sid" if self.from_.startswith("MG") else "from_"] = self.from_
         if self.status_callback:

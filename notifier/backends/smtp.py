@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from .base import EMAIL, DeliveryFailed, Outgoing, Sent, check_recipient
+from .base import DeliveryFailed, Outgoing, Sent
 
 #: SMTP replies that say the server is misconfigured for us (login, TLS), not that the
 #: message is bad: worth retrying once an IT officer fixes the settings.
@@ -21,7 +21,7 @@ _CONFIGURATION_REPLIES = {530, 534, 535, 538}
 
 class SmtpBackend:
     name = "smtp"
-    channel = EMAIL
+    channel = "email"
 
     def __init__(
         self,
@@ -55,7 +55,6 @@ class SmtpBackend:
         return email
 
     def send(self, message: Outgoing) -> Sent:
-        check_recipient(message)
         email = self.build(message)
         try:
             if self.use_ssl:

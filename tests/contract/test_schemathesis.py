@@ -36,7 +36,7 @@ ROOT = HERE.parent.parent
 CONFIG = HERE / "schemathesis.toml"
 OUTPUT = HERE.parent / "output"
 KIOSK_KEY = "fuzz-kiosk-key-0123456789abcdef"
-USERNAME, PASSWORD = "fuzz-clerk", "fuzz-clerk-password"
+USERNAME, PASSWORD = "fuzz-clerk", "fuzzing pass phrase 42"
 ST = Path(sys.executable).with_name("st")
 
 #: The one-line figures of each engine's run, for the end-of-session summary.

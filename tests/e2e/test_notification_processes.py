@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.notifications import insert_messages
+from app.services.outbox_writer import Subject, enqueue
 from notifier.messages import Facts
 from tests.support.providers import FakeTwilio, SmtpInbox, provider_environ
 
@@ -30,17 +30,15 @@ def flask_process(command: list[str], database_url: str, log: Path, **env) -> su
                             stderr=subprocess.STDOUT)  # fmt: skip
 
 
-def sms_rows(count: int) -> list[dict]:
+def enqueue_sms(connection, count: int) -> None:
+    """``count`` urgent "your turn" SMS, each to its own phone."""
     now = datetime.now(UTC)
     facts = Facts(kind="called", locale="th", number="A001", office_th="สำนักงานทดสอบ", office_en="Test office",
                   service_th="บริการ", service_en="Service", day="2026-11-23", counter_th="ช่องบริการ 1",
                   counter_en="Counter 1").to_json()  # fmt: skip
-    return [
-        {"key": f"test:{n}:called:sms", "booking_id": None, "kind": "called", "channel": "sms",
-         "recipient": f"+668100{n:05d}", "facts": {**facts, "number": f"A{n:03d}"}, "urgent": True,
-         "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for n in range(count)
-    ]  # fmt: skip
+    for n in range(count):
+        subject = Subject(f"test:{n}", {"phone_e164": f"+668100{n:05d}"}, {**facts, "number": f"A{n:03d}"})
+        assert enqueue(connection, subject, "called", now=now) == 1
 
 
 def statuses() -> dict[str, int]:
@@ -66,7 +64,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_resends_nothing_recorde
     inbox = SmtpInbox().start()
     twilio.on_arrival = lambda record: time.sleep(0.03)  # a provider slow enough to kill mid-batch
     with db.engine.begin() as connection:
-        insert_messages(connection, sms_rows(40))
+        enqueue_sms(connection, 40)
     env = {**provider_environ(inbox, twilio), "DISPATCH_LEASE_SECONDS": "2"}
     try:
         first = flask_process(["dispatcher"], database_url, tmp_path / "first.log", **env)
@@ -88,7 +86,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_resends_nothing_recorde
         inbox.stop()
 
     arrivals = [r["form"]["To"] for r in twilio.delivered()]
-    assert set(arrivals) == {row["recipient"] for row in sms_rows(40)}  # nothing lost
+    assert set(arrivals) == {f"+668100{n:05d}" for n in range(40)}  # nothing lost
     assert all(arrivals.count(to) == 1 for to in sent_before)  # nothing recorded as sent went twice
     duplicates = len(arrivals) - len(set(arrivals))
     assert duplicates <= arrived_before - len(sent_before)  # only messages in flight at the kill, if any

@@ -50,7 +50,7 @@ def move(token: str, *targets: Status, now, actor: str = "staff:clerk1", counter
             if counter_id is not None and target is Status.CALLED:
                 connection.execute(Booking.__table__.update().where(Booking.id == row.id).values(counter_id=counter_id))
             moved = move_booking(row, target, now=now, actor=actor)
-            notifications.enqueue(connection, moved, target, now=now)
+            notifications.notify(connection, moved, target, now=now)
 
 
 def outbox_rows(**where) -> list[OutboxMessage]:

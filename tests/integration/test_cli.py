@@ -89,12 +89,16 @@ def test_create_staff_adds_a_clerk_who_can_sign_in(app, client):
 def test_create_staff_names_the_field_that_is_wrong(app):
     make_office(code="pa-sang")
     short = run(app, "create-staff", "somsri", "--office", "pa-sang", "--password", "short")
+    eleven = run(app, "create-staff", "somsri", "--office", "pa-sang", "--password", "elevenchars")
+    common = run(app, "create-staff", "somsri", "--office", "pa-sang", "--password", "password1234")
     nowhere = run(app, "create-staff", "somsri", "--office", "atlantis", "--password", "long-enough-pw")
     officeless = run(app, "create-staff", "somsri", "--password", "long-enough-pw")
     run(app, "create-staff", "somsri", "--office", "pa-sang", "--password", "long-enough-pw")
     taken = run(app, "create-staff", "somsri", "--office", "pa-sang", "--password", "long-enough-pw")
 
     assert short.exit_code != 0 and "password" in short.output
+    assert eleven.exit_code != 0 and "12" in eleven.output  # the policy: 12 characters at least
+    assert common.exit_code != 0 and "common" in common.output
     assert nowhere.exit_code != 0 and "office" in nowhere.output and "atlantis" in nowhere.output
     assert officeless.exit_code != 0 and "office" in officeless.output
     assert taken.exit_code != 0 and "taken" in taken.output

@@ -11,10 +11,10 @@ import pytest
 
 from app.domain.status import Status
 from app.extensions import db
-from app.models import Complaint, Staff
+from app.models import Complaint
 from app.services import complaints as complaint_service
 from app.services.retention import purge_personal_data
-from tests.factories import add_clerk, make_office, web_booking
+from tests.factories import add_clerk, make_office, sign_in_as, web_booking
 from tests.integration.notifications_support import move, outbox_rows
 from tests.integration.test_notifications import deliver_all
 
@@ -24,11 +24,8 @@ def _csrf(page: str) -> str:
 
 
 def sign_in(client, username: str) -> None:
-    """The counter console's session (Flask-Login), as after signing in."""
-    staff_id = db.session.query(Staff.id).filter_by(username=username).scalar()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(staff_id)
-        session["_fresh"] = True
+    """The staff pages' session, as after signing in."""
+    sign_in_as(client, username)
 
 
 def file_on_the_form(client, office, **fields):
@@ -95,8 +92,8 @@ def test_staff_pages_need_a_sign_in_and_list_the_offices_complaints_with_breache
     add_clerk("head1", office.id, role="head")
     token = client.post("/api/v1/complaints", json={"office": office.code, "topic": "other", "text": "x"}).json["token"]
     anonymous = client.get("/staff/complaints/")
-    sign_in(client, "head1")
     clock.set(clock.now + timedelta(days=30))
+    sign_in(client, "head1")
 
     listing = client.get("/staff/complaints/?lang=en")
 

@@ -78,8 +78,8 @@ def test_enqueueing_the_same_message_twice_keeps_one(app, client, clock):
     from app.services.transactions import writing
 
     with writing() as connection:
-        first = notifications.enqueue(connection, row, "called", now=clock.now)
-        again = notifications.enqueue(connection, row.id, Status.CALLED, now=clock.now)
+        first = notifications.notify(connection, row, "called", now=clock.now)
+        again = notifications.notify(connection, row.id, Status.CALLED, now=clock.now)
 
     assert (first, again) == (1, 0)
     assert len(outbox_rows(kind="called")) == 1

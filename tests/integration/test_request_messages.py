@@ -25,14 +25,15 @@ def test_the_delay_notice_with_its_reason_and_the_finishing_message_arrive_by_em
     clerk = add_clerk("clerk1", office.id)
     body = {"service": "id-card", "name": "สมชาย ใจดี", "phone": "0812345678", "email": "somchai@example.org",
             "submitted_on": "2026-10-05"}  # fmt: skip
-    token = client.post(f"/api/v1/offices/{office.code}/requests", json=body, headers=clerk).json["token"]
+    registered = client.post(f"/api/v1/offices/{office.code}/requests", json=body, headers=clerk).json
+    token, reference = registered["token"], registered["reference"]
 
     # Due Mon 12 Oct; on the 13th the scheduler's morning job reminds the head by e-mail.
     clock.set(bangkok(2026, 10, 13, 8))
     assert tasks.delay_notice_reminders(app) == 1
     Dispatcher(app).run_once()
     [reminder] = inbox.wait_for(1)
-    assert reminder["To"] == "head@office.example" and "R-2569-000001" in reminder.get_body(("plain",)).get_content()
+    assert reminder["To"] == "head@office.example" and reference in reminder.get_body(("plain",)).get_content()
 
     # The clerk writes the reason: it reaches the applicant by e-mail and SMS.
     sent = client.post(f"/api/v1/requests/{token}/delay-notices", json={"reason": "รอผลตรวจสอบจากกรมการปกครอง"},
@@ -53,4 +54,4 @@ def test_the_delay_notice_with_its_reason_and_the_finishing_message_arrive_by_em
     assert done.status_code == 200
     Dispatcher(app).run_once()
     finished = inbox.wait_for(3)[-1]
-    assert "R-2569-000001" in finished["Subject"] and "รับได้ที่ช่อง 1" in finished.get_body(("plain",)).get_content()
+    assert reference in finished["Subject"] and "รับได้ที่ช่อง 1" in finished.get_body(("plain",)).get_content()

@@ -68,8 +68,10 @@ def test_a_clerk_registers_records_a_delay_and_the_citizen_reads_the_reason(clie
     assert registered.status_code == 303
     token = token_of(registered)
     clock.set(bangkok(2026, 10, 14))  # due Mon 12 Oct
+    sign_in(client)  # days later: yesterday's sign-in has ended (a working day at most)
     overdue = client.get("/staff/requests/?overdue=1").get_data(as_text=True)
-    assert "R-2569-000001" in overdue and "สมหญิง" in overdue
+    reference = db.session.query(ServiceRequest.reference).filter_by(token=token).scalar()
+    assert reference in overdue and "สมหญิง" in overdue
     detail = client.get(f"/staff/requests/{token}").get_data(as_text=True)
     sent = client.post(f"/staff/requests/{token}/delay-notices",
                        data={"reason": "รอผลตรวจสอบจากอำเภอต้นทาง", "csrf_token": csrf(detail)})  # fmt: skip
@@ -91,7 +93,8 @@ def test_a_clerk_registers_records_a_delay_and_the_citizen_reads_the_reason(clie
     assert "รับใบอนุญาตได้ที่ช่อง 2" in client.get(f"/r/{token}").get_data(as_text=True)
     exported = client.get("/staff/requests/delayed.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][0] == "reference" and rows[1][0] == "R-2569-000001" and rows[1][9] == "รอผลตรวจสอบจากอำเภอต้นทาง"
+    assert rows[0][0] == "reference" and rows[1][0] == reference and rows[1][9] == "รอผลตรวจสอบจากอำเภอต้นทาง"
+    assert rows[1][2] == ""  # a clerk's copy names no applicant (the head's does: test below)
     workbook = client.get("/staff/requests/delayed.xlsx")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
 
@@ -111,12 +114,13 @@ def test_a_clerk_cannot_open_another_offices_request(client, office):
 def test_find_my_request_by_reference_and_the_last_4_digits_gives_nothing_away(client, office):
     clerk = add_clerk("clerk1", office.id)
     body = {"service": "id-card", "name": "ก ข", "phone": "0812345678", "submitted_on": "2026-10-05"}
-    token = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()["token"]
+    registered = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()
+    token, reference = registered["token"], registered["reference"]
     page = client.get("/r/find").get_data(as_text=True)
-    found = client.post("/r/find", data={"reference": "R-2569-000001", "last4": "5678", "action": "find",
+    found = client.post("/r/find", data={"reference": reference.lower(), "last4": "5678", "action": "find",
                                          "csrf_token": csrf(page)})  # fmt: skip
     assert found.status_code == 303 and found.headers["Location"].endswith(f"/r/{token}")
-    wrong_digits = client.post("/r/find", data={"reference": "R-2569-000001", "last4": "1111", "action": "find",
+    wrong_digits = client.post("/r/find", data={"reference": reference, "last4": "1111", "action": "find",
                                                 "csrf_token": csrf(page)}).get_data(as_text=True)  # fmt: skip
     no_such = client.post("/r/find", data={"reference": "R-2569-999999", "last4": "5678", "action": "find",
                                            "csrf_token": csrf(page)}).get_data(as_text=True)  # fmt: skip
@@ -133,12 +137,13 @@ def test_the_head_is_reminded_once_a_day_when_a_notice_falls_due(client, office,
     db.session.add(head)
     db.session.commit()
     body = {"service": "id-card", "name": "ก ข", "phone": "0812345678", "submitted_on": "2026-10-05"}
-    token = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()["token"]
+    registered = client.post(f"/api/v1/offices/{office.code}/requests", headers=clerk, json=body).get_json()
+    token = registered["token"]
     assert request_service.remind_notices_due(now=bangkok(2026, 10, 12, 8)) == 0  # due today: not late yet
     assert request_service.remind_notices_due(now=bangkok(2026, 10, 13, 8)) == 1
     assert request_service.remind_notices_due(now=bangkok(2026, 10, 13, 9)) == 0  # once a day
     reminder = db.session.query(OutboxMessage).filter_by(kind="notice_reminder").one()
-    assert reminder.recipient == "head@pasang.example" and "R-2569-000001" in reminder.facts["references"]
+    assert reminder.recipient == "head@pasang.example" and registered["reference"] in reminder.facts["references"]
     assert db.session.query(OutboxMessage).filter_by(kind="delay_notice").count() == 0  # no reason invented
     clock.set(bangkok(2026, 10, 13))
     client.post(f"/api/v1/requests/{token}/delay-notices", headers=clerk, json={"reason": "รอเอกสาร"})

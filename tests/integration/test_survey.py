@@ -126,10 +126,12 @@ def test_the_survey_page_in_thai_takes_a_response_with_a_suggestion(client, cloc
         f"/b/{token}/survey",
         data={"csrf_token": _csrf(page.text), "q_staff_3": "very_satisfied", "suggestion": "ที่จอดรถน้อย", "sex": "male"},
     )
+    thanks = client.get(sent.headers["Location"])
     again = client.get(f"/b/{token}/survey?lang=en")
 
     assert page.status_code == 200 and "เจ้าหน้าที่มีมารยาท สุภาพ และเอาใจใส่" in page.text and "พึงพอใจมาก" in page.text
-    assert sent.status_code == 200 and "ขอบคุณ" in sent.text
+    # Post/redirect/get: "back" or a refresh after sending never asks to send the answers again.
+    assert sent.status_code == 303 and thanks.status_code == 200 and "ขอบคุณ" in thanks.text
     assert "already been answered" in again.text
 
 

@@ -12,7 +12,8 @@ from app.domain.calendar import BANGKOK
 from app.domain.complaints import ComplaintStatus as S
 from app.domain.complaints import Priority, SlaDays
 from app.domain.errors import InvalidField, InvalidState
-from notifier.complaints import ComplaintFacts, render_complaint
+from notifier.complaints import ComplaintFacts
+from notifier.registry import render as render_complaint
 from notifier.sms import segments
 
 
@@ -54,8 +55,8 @@ def test_statuses_move_forward_a_resolved_one_may_reopen_and_closed_is_final():
     assert rules.can_move(S.RECEIVED, S.ASSIGNED) and rules.can_move(S.RECEIVED, S.CLOSED)
     assert rules.can_move(S.RESOLVED, S.IN_PROGRESS) and rules.can_move(S.RESOLVED, S.CLOSED)
     assert not rules.can_move(S.IN_PROGRESS, S.RECEIVED) and not rules.can_move(S.RESOLVED, S.ASSIGNED)
-    # Closed is filed: only the head reopens it, to in_progress (issue 21; check_move_by).
-    assert [target for target in S if rules.can_move(S.CLOSED, target)] == [S.IN_PROGRESS]
+    # Closed is filed: no move reopens it; only the head does, with a reason (reopen_complaint).
+    assert not any(rules.can_move(S.CLOSED, target) for target in S)
     with pytest.raises(InvalidState):
         rules.check_move(S.IN_PROGRESS, S.ASSIGNED)
     with pytest.raises(InvalidState):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from geopy.distance import geodesic
 
-from app.domain.errors import InvalidField, OutsideGeofence
+from app.domain.errors import InvalidField, OutsideGeofence, format_distance
 from app.domain.geofence import Position, check_inside_fence, parse_position
 from app.web.api.parsing import read_json_number
 
@@ -54,7 +54,7 @@ def test_a_phone_2_km_away_is_outside_with_the_distance_and_radius_given():
     assert error.radius_m == PA_SANG_RADIUS
     assert (error.code, error.field) == ("outside_geofence", "lat")
     assert error.extra() == {"distance_m": error.distance_m, "radius_m": PA_SANG_RADIUS}
-    assert error.params == {"distance": "2.0 km", "radius": "1.5 km", "accuracy": 20}
+    assert {k: str(v) for k, v in error.params.items()} == {"distance": "2.0 km", "radius": "1.5 km", "accuracy": "20"}
 
 
 def test_mueang_lamphun_town_is_about_10_km_from_pa_sang_and_outside():
@@ -62,7 +62,7 @@ def test_mueang_lamphun_town_is_about_10_km_from_pa_sang_and_outside():
         check_pa_sang(Position(*MUEANG_LAMPHUN, accuracy_m=10))
 
     assert caught.value.distance_m == pytest.approx(10_000, rel=0.05)
-    assert caught.value.params["distance"].endswith(" km")
+    assert str(caught.value.params["distance"]).endswith(" km")
 
 
 # --- the whole uncertainty circle must be inside ---------------------------------------
@@ -110,7 +110,7 @@ def test_bang_rak_office_refuses_a_phone_1_2_km_away():
         check_inside_fence(*BANG_RAK, BANG_RAK_RADIUS, away_from(BANG_RAK, 1200, 10), MAX_ACCURACY)
 
     assert caught.value.distance_m == 1200
-    assert caught.value.params["radius"] == "1.0 km"
+    assert str(caught.value.params["radius"]) == "1.0 km"
 
 
 def test_a_phone_in_pa_sang_cannot_book_in_bang_rak():
@@ -175,3 +175,8 @@ def test_a_missing_location_asks_the_person_to_allow_location_access():
 
     assert caught.value.field == "lat"
     assert "location access" in caught.value.message
+
+
+def test_distances_read_in_thai_units_in_thai_and_in_english_units_in_english():
+    assert [format_distance(m, "th") for m in (63, 1500, 12345)] == ["63 ม.", "1.5 กม.", "12.3 กม."]
+    assert [format_distance(m, "en") for m in (63, 1500)] == ["63 m", "1.5 km"]

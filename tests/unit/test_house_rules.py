@@ -236,3 +236,149 @@ def f(now, local):
     return local.time(), now.date(), time.fromisoformat("09:30")
 '''
     assert clock_reads(source) == []
+
+
+# --- no import circles, no borrowing of another module's private names ---------------------
+
+#: The packages whose modules may not import each other in a circle.
+CIRCLE_PACKAGES = ("app", "notifier", "kiosk")
+
+
+def module_names(root: Path, packages=CIRCLE_PACKAGES) -> dict[str, Path]:
+    """Every module of ``packages`` under ``root`` by dotted name (a package by its own name)."""
+    found = {}
+    for package in packages:
+        for path in python_files(root / package):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+def import_graph(root: Path, packages=CIRCLE_PACKAGES) -> tuple[dict[str, set[str]], list[str]]:
+    """Which module imports which (anywhere in the file, a function's body too), and every
+    ``from module import _private`` of another module's private name.
+
+    A package's ``__init__`` importing its own submodules (a blueprint registering its
+    views) is how a package is assembled, not a circle: those edges are left out."""
+    modules = module_names(root, packages)
+    graph: dict[str, set[str]] = {}
+    private: list[str] = []
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")
+                    anchor = anchor[: len(anchor) - (node.level - 1)]
+                    base = ".".join(p for p in [*anchor, base] if p)
+                for alias in node.names:
+                    full = f"{base}.{alias.name}"
+                    if full in modules:
+                        targets.add(full)
+                        continue
+                    targets.add(base)
+                    if alias.name.startswith("_") and not alias.name.startswith("__") and base in modules:
+                        private.append(f"{name} imports {base}.{alias.name}")
+        edges = set()
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            own_submodule = path.name == "__init__.py" and target.startswith(name + ".")
+            if target and target != name and not own_submodule:
+                edges.add(target)
+        graph[name] = edges
+    return graph, private
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_no_module_imports_another_in_a_circle():
+    graph, _ = import_graph(ROOT)
+    assert "app.services.booking" in graph and "notifier.messages" in graph
+
+    assert import_circles(graph) == []
+
+
+def test_no_module_imports_another_modules_private_name():
+    assert import_graph(ROOT)[1] == []
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, source in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    return root
+
+
+def test_the_circle_checker_finds_a_circle_even_through_a_function_level_import(tmp_path):
+    _write(tmp_path, {"app/__init__.py": "", "app/services/__init__.py": "",
+                      "app/services/a.py": "from .b import thing\n",
+                      "app/services/b.py": "def f():\n    from . import c\n",
+                      "app/services/c.py": "from app.services.a import other\n"})  # fmt: skip
+    graph, _ = import_graph(tmp_path, ("app",))
+
+    assert import_circles(graph) == [["app.services.a", "app.services.b", "app.services.c"]]
+
+
+def test_the_circle_checker_allows_a_package_assembling_its_own_modules(tmp_path):
+    _write(tmp_path, {"app/__init__.py": "", "app/web/__init__.py": "bp = 1\nfrom . import views\n",
+                      "app/web/views.py": "from . import bp\n"})  # fmt: skip
+    graph, _ = import_graph(tmp_path, ("app",))
+
+    assert import_circles(graph) == []
+
+
+def test_the_private_name_checker_finds_a_borrowed_private_name(tmp_path):
+    _write(tmp_path, {"app/__init__.py": "", "app/a.py": "def _view(): ...\n",
+                      "app/b.py": "from .a import _view\nfrom .a import __doc__\n"})  # fmt: skip
+
+    assert import_graph(tmp_path, ("app",))[1] == ["app.b imports app.a._view"]
+
+
+# --- one outbox writer ------------------------------------------------------------------------
+
+
+def test_only_the_outbox_writer_inserts_outbox_rows():
+    writers = []
+    for path in python_files(ROOT / "app"):
+        source = path.read_text(encoding="utf-8")
+        if "insert(_outbox)" in source or "insert(OutboxMessage" in source:
+            writers.append(str(path.relative_to(ROOT)))
+    assert writers == ["app/services/outbox_writer.py"]

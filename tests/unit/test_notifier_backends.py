@@ -1,5 +1,9 @@
-"""One conformance suite for every backend: console, null, smtp (a real SMTP server), twilio
-(the real SDK against a local stand-in for Twilio's API)."""
+"""One conformance suite for every backend of every registered channel (``notifier.registry``):
+``console`` and ``null`` for each, and each channel's real provider against a local stand-in
+(smtp: a real SMTP server; twilio: the real SDK against a stand-in for Twilio's API).
+
+A new channel adds an example address and a stand-in for its real backend here; a test
+fails until it does, so no registered channel goes untested."""
 
 from __future__ import annotations
 
@@ -8,13 +12,17 @@ import io
 import pytest
 
 from notifier.backends.base import DeliveryFailed, Outgoing
-from notifier.backends.console import ConsoleBackend, NullBackend
+from notifier.backends.console import ConsoleBackend
 from notifier.backends.sms_twilio import TwilioBackend, is_permanent, valid_signature
 from notifier.backends.smtp import SmtpBackend
-from notifier.registry import build_backends
+from notifier.channel import BackendContext
+from notifier.registry import build_backends, channels
 from tests.support.providers import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, SmtpInbox
 
 THAI = "ถึงคิว W012 แล้ว เชิญที่ช่องบริการ 3"
+
+#: A good address for each registered channel.
+EXAMPLE_ADDRESS = {"sms": "+66812345678", "email": "somchai@example.org", "line": "U" + "0" * 32}
 
 
 @pytest.fixture(scope="module")
@@ -42,29 +50,66 @@ class Case:
         self.backend, self.to, self.received = backend, to, received
 
 
-@pytest.fixture(params=["console-sms", "console-email", "null-sms", "null-email", "smtp", "twilio"])
-def case(request, inbox, twilio):
-    name = request.param
-    if name.startswith("console"):
-        stream = io.StringIO()
-        channel = name.split("-")[1]
-        to = "+66812345678" if channel == "sms" else "somchai@example.org"
-        return Case(ConsoleBackend(channel, stream), to, lambda: [stream.getvalue()])
-    if name.startswith("null"):
-        channel = name.split("-")[1]
-        return Case(NullBackend(channel), "+66812345678" if channel == "sms" else "a@example.org")
-    if name == "smtp":
-        backend = SmtpBackend(host="127.0.0.1", port=inbox.port, mail_from="Khiw <no-reply@khiw.test>", starttls=False)
-        start = len(inbox.messages)
-        return Case(
-            backend,
-            "somchai@example.org",
-            lambda: [m.get_body(("plain",)).get_content() for m in inbox.messages[start:]],
-        )
-    backend = TwilioBackend(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, from_="+15005550006", api_url=twilio.url,
-                            status_callback="https://khiw.example/webhooks/twilio/status")  # fmt: skip
+def smtp_stand_in(request):
+    inbox = request.getfixturevalue("inbox")
+    start = len(inbox.messages)
+    config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": inbox.port, "MAIL_FROM": "Khiw <no-reply@khiw.test>",
+              "SMTP_STARTTLS": False}  # fmt: skip
+    return config, lambda: [m.get_body(("plain",)).get_content() for m in inbox.messages[start:]]
+
+
+def twilio_stand_in(request):
+    twilio = request.getfixturevalue("twilio")
     start = len(twilio.requests)
-    return Case(backend, "+66812345678", lambda: [r["form"]["Body"] for r in twilio.requests[start:]])
+    config = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_FROM": "+15005550006",
+              "TWILIO_API_URL": twilio.url}  # fmt: skip
+    return config, lambda: [r["form"]["Body"] for r in twilio.requests[start:]]
+
+
+@pytest.fixture(scope="module")
+def line_api():
+    from tests.support.line_api import FakeLine
+
+    server = FakeLine().start()
+    yield server
+    server.stop()
+
+
+def line_stand_in(request):
+    from tests.support.line_api import line_config
+
+    line = request.getfixturevalue("line_api")
+    start = len(line.requests)
+    texts = lambda: [m.get("text", "") for r in line.requests[start:] if r["accepted"] for m in r["body"]["messages"]]  # noqa: E731
+    return line_config(line), texts
+
+
+#: (channel, real backend) → its stand-in: the settings pointing at it, and what arrived.
+STAND_INS = {("email", "smtp"): smtp_stand_in, ("sms", "twilio"): twilio_stand_in, ("line", "line"): line_stand_in}
+
+BACKENDS = [(channel.name, name) for channel in channels() for name in channel.backend_names()]
+
+
+def test_every_registered_channel_and_real_backend_is_in_the_suite():
+    assert set(EXAMPLE_ADDRESS) == set(channels().names())
+    real = {(c.name, name) for c in channels() for name in c.backends}
+    assert real == set(STAND_INS)
+
+
+@pytest.fixture(params=BACKENDS, ids=[f"{c}-{b}" for c, b in BACKENDS])
+def case(request):
+    channel_name, backend_name = request.param
+    channel = channels().get(channel_name)
+    config, received = {channel.setting: backend_name}, None
+    stream = io.StringIO()
+    if backend_name in channel.backends:
+        settings, received = STAND_INS[request.param](request)
+        config.update(settings)
+    backend = channel.build_backend(config, BackendContext(webhooks_url="https://khiw.example/webhooks"))
+    if backend_name == "console":
+        backend.inner._stream = stream
+        received = lambda: [stream.getvalue()]  # noqa: E731
+    return Case(backend, EXAMPLE_ADDRESS[channel_name], received)
 
 
 def test_a_backend_returns_a_distinct_provider_id_for_each_message(case):
@@ -86,6 +131,16 @@ def test_a_malformed_recipient_is_a_permanent_failure(case):
     with pytest.raises(DeliveryFailed) as failed:
         case.backend.send(message(case.backend.channel, "0812345678 (home)"))
     assert failed.value.permanent
+
+
+def test_the_console_masks_the_recipient_and_prints_no_link_token(case):
+    if case.backend.name != "console":
+        pytest.skip("only the console prints")
+    link = "https://k.example/b/" + "T" * 30
+    case.backend.send(Outgoing(key="k", channel=case.backend.channel, to=case.to, text=link))
+
+    printed = case.received()[0]
+    assert case.to not in printed and case.to[-4:] in printed and "T" * 30 not in printed
 
 
 def test_the_console_masks_the_recipient():
@@ -152,6 +207,11 @@ def test_a_twilio_signature_is_checked():
 
 def test_backends_are_chosen_by_name():
     backends = build_backends({"EMAIL_BACKEND": "null", "SMS_BACKEND": "console"})
-    assert (backends.email.name, backends.sms.name) == ("null", "console")
+    assert (backends.for_channel("email").name, backends.for_channel("sms").name) == ("null", "console")
     with pytest.raises(ValueError, match="SMS_BACKEND"):
         build_backends({"SMS_BACKEND": "carrier-pigeon"})
+
+
+def test_every_channel_defaults_to_the_console():
+    backends = build_backends({})
+    assert {backends.for_channel(name).name for name in channels().names()} == {"console"}

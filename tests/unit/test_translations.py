@@ -13,7 +13,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _messages_in_code() -> set[str]:
-    method_map = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
+    method_map = [("app/**.py", "python"), ("notifier/**.py", "python"), ("app/templates/**.html", "jinja2")]
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     found = extract_from_dir(str(ROOT), method_map=method_map, keywords=keywords)
     return {message for _file, _line, message, _comments, _context in found if isinstance(message, str)}
@@ -42,3 +42,9 @@ def test_thai_translations_keep_every_placeholder():
 def test_the_extractor_finds_domain_messages():
     # Guards the two tests above against an extractor that silently finds nothing.
     assert "Enter your 13-digit national ID number." in _messages_in_code()
+
+
+def test_the_extractor_finds_the_notifiers_messages():
+    # The SMS and e-mail texts are in the catalogue too: a message with no Thai fails the test above.
+    found = _messages_in_code()
+    assert "Your place is booked." in found and "Khiw: complaint %(reference)s received." in found

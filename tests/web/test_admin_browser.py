@@ -80,7 +80,7 @@ def test_a_head_changes_capacity_is_refused_below_booked_and_closes_a_booked_day
     db.session.remove()  # the test's session must not hold SQLite's write lock while the server works
 
     page.click("a[href='/admin/pa-sang/audit']")
-    assert page.locator("table.audit tbody tr").count() == 2
+    assert page.locator("table.audit tbody tr").count() == 3  # the two changes and the head's sign-in
     page.screenshot(path=str(SHOTS / "admin-audit.png"), full_page=True)
 
     page.click("a[href='/admin/pa-sang/']")  # confirming bookings by code, on the details page

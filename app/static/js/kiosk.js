@@ -1,19 +1,34 @@
 // The office kiosk: big steps on a touch screen, talking to the kiosk API with the key
 // kept after a one-time pairing. Walk-in: service → phone (optional) → priority → ticket.
-// "I booked": scan (camera or a USB scanner typing the code) or number + last 4 digits.
+// "I booked": scan (camera or a USB scanner typing the code) or number + last 4 digits,
+// typed on the screen's own keys (the number's letter too: W, M, A… as the office set them).
+// Left alone, the kiosk goes back to its start screen, in Thai.
 "use strict";
 (function () {
   const root = document.getElementById("kiosk");
   const office = root.dataset.office;
   const storeKey = "khiw-kiosk-key:" + office;
   const msg = (name) => root.dataset["msg" + name];
-  const state = { service: null, phone: "", token: null };
+  const state = { service: null, phone: "", token: null, priority: "" };
+  const IDLE_MS = 60000;
   let idleTimer = null;
+  let current = null;
 
-  function show(name) {
-    document.querySelectorAll(".screen").forEach((s) => { s.hidden = s.id !== "screen-" + name; });
+  // Idle: back to the start, and to Thai when someone switched to English and walked away.
+  function idle() {
+    if (root.dataset.locale !== "th") { window.location.replace(window.location.pathname + "?lang=th"); return; }
+    if (current !== "home" && current !== "pair") show("home");
+  }
+  function wake(ms) {
     clearTimeout(idleTimer);
-    if (name !== "home" && name !== "pair") idleTimer = setTimeout(() => show("home"), 60000);
+    if (current !== "pair" && (current !== "home" || root.dataset.locale !== "th")) idleTimer = setTimeout(idle, ms || IDLE_MS);
+  }
+
+  function show(name, idleMs) {
+    current = name;
+    document.querySelectorAll(".screen").forEach((s) => { s.hidden = s.id !== "screen-" + name; });
+    window.scrollTo(0, 0); // each screen opens at its top
+    wake(idleMs);
     if (name === "checkin") startScanning();
     else stopCamera();
   }
@@ -35,28 +50,39 @@
     return { ok: response.ok, status: response.status, data, error: data.error };
   }
 
-  function result(number, message, offerWalkIn) {
+  // offer: "walk_in" (check-in too late), "check_in" (this phone already has a booking today).
+  function result(number, message, offer) {
     document.getElementById("result-number").textContent = number || "";
+    document.getElementById("result-number").hidden = !number;
     document.getElementById("result-message").textContent = message;
-    document.getElementById("offer-walk-in").hidden = !offerWalkIn;
-    show("result");
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => show("home"), 15000);
+    document.getElementById("offer-walk-in").hidden = offer !== "walk_in";
+    document.getElementById("offer-check-in").hidden = offer !== "check_in";
+    document.getElementById("offer-no-phone").hidden = offer !== "check_in";
+    show("result", 15000);
   }
 
   function printHtmlTicket(token) {
     // No ticket printer on the server: print the 80 mm page (Chromium --kiosk-printing prints silently).
     const frame = document.createElement("iframe");
     frame.className = "print-frame";
+    frame.title = "ticket";
     frame.src = root.dataset.ticketBase + encodeURIComponent(token) + "/print";
     frame.addEventListener("load", () => { try { frame.contentWindow.print(); } catch (e) { /* shown on screen anyway */ } });
     document.body.appendChild(frame);
     setTimeout(() => frame.remove(), 60000);
   }
 
+  function priorityLabel(value) {
+    const button = value ? document.querySelector('#screen-priority [data-priority="' + value + '"]') : null;
+    return button ? button.textContent.trim() : "";
+  }
+
   function showTicket(data) {
     state.token = data.token;
     document.getElementById("ticket-number").textContent = data.number;
+    const group = document.getElementById("ticket-priority");
+    group.textContent = priorityLabel(data.priority);
+    group.hidden = !group.textContent;
     document.getElementById("ticket-ahead").textContent = msg("Ahead") + " " + (data.people_ahead ?? 0);
     const printer = document.getElementById("ticket-printer");
     const reprint = document.getElementById("reprint");
@@ -67,32 +93,30 @@
     } else {
       printer.textContent = msg("Printed");
       printer.classList.remove("fault");
-      reprint.hidden = !!data.printed;
+      reprint.hidden = true; // printed, or printing from this page: no second ticket
       if (!data.printed) printHtmlTicket(data.token);
     }
     document.getElementById("ticket-image").src = root.dataset.ticketBase + encodeURIComponent(data.token) + ".png";
-    show("ticket");
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => show("home"), 20000);
+    show("ticket", 20000);
   }
 
-  async function issue(priority) {
+  async function issue(priority, withPhone) {
+    state.priority = priority || "";
     const body = { service: state.service };
-    if (state.phone) body.phone = state.phone;
+    if (state.phone && withPhone !== false) body.phone = state.phone;
     if (priority) body.priority = priority;
     const answer = await call(root.dataset.api, body);
     if (answer.ok) showTicket(answer.data);
-    else result("", answer.error ? answer.error.message : msg("Offline"), false);
+    else result("", answer.error ? answer.error.message : msg("Offline"), answer.error && answer.error.offer);
   }
 
   async function checkIn(body) {
     const answer = await call(root.dataset.checkin, body);
     if (answer.ok) {
       const early = answer.data.status === "checked_in";
-      result(answer.data.number, early ? msg("Early") : msg("CheckedIn") + " " + msg("Ahead") + " " + (answer.data.people_ahead ?? 0), false);
+      result(answer.data.number, early ? msg("Early") : msg("CheckedIn") + " " + msg("Ahead") + " " + (answer.data.people_ahead ?? 0), null);
     } else {
-      const offer = answer.error && answer.error.offer === "walk_in";
-      result("", answer.error ? answer.error.message : msg("Offline"), offer);
+      result("", answer.error ? answer.error.message : msg("Offline"), answer.error && answer.error.offer);
     }
   }
 
@@ -107,7 +131,9 @@
   async function startScanning() {
     const input = document.getElementById("scan-input");
     input.value = "";
-    input.focus();
+    document.getElementById("number-form").reset();
+    setField("booking-number");
+    input.focus({ preventScroll: true });
     if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
     try {
       const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
@@ -136,11 +162,32 @@
     document.getElementById("phone-display").textContent = state.phone || "—";
   }
 
+  // The check-in keys type into the field last touched (the number first, then the 4 digits).
+  let field = "booking-number";
+  function setField(id) {
+    field = id;
+    ["booking-number", "last4"].forEach((f) => document.getElementById(f).classList.toggle("active", f === id));
+  }
+  ["booking-number", "last4"].forEach((id) => document.getElementById(id).addEventListener("focus", () => setField(id)));
+  function typeKey(target) {
+    const number = document.getElementById("booking-number");
+    const last4 = document.getElementById("last4");
+    if (target.dataset.prefix) { number.value = target.dataset.prefix + number.value.replace(/^[A-Za-z]+/, ""); setField("booking-number"); return; }
+    const input = document.getElementById(field);
+    const key = target.dataset.digit;
+    if (key === "⌫") { input.value = input.value.slice(0, -1); if (field === "last4" && !input.value) setField("booking-number"); return; }
+    if (field === "last4") { if (last4.value.length < 4) last4.value += key; return; }
+    if (number.value.length < 8) number.value += key;
+  }
+
+  document.addEventListener("pointerdown", () => wake());
+  document.addEventListener("keydown", () => wake());
   document.addEventListener("click", (event) => {
     const target = event.target.closest("button");
     if (!target) return;
     if (target.dataset.go) { show(target.dataset.go); return; }
     if (target.dataset.service !== undefined) { state.service = target.dataset.service; state.phone = ""; renderPhone(); show("phone"); return; }
+    if (target.dataset.prefix || target.dataset.digit) { typeKey(target); return; }
     if (target.dataset.key) {
       const key = target.dataset.key;
       if (key === "⌫") state.phone = state.phone.slice(0, -1);
@@ -151,6 +198,7 @@
     }
     if (target.dataset.priority !== undefined) { issue(target.dataset.priority); return; }
     if (target.id === "skip-phone") { state.phone = ""; show("priority"); return; }
+    if (target.id === "offer-no-phone") { state.phone = ""; renderPhone(); issue(state.priority, false); return; }
     if (target.id === "reprint" && state.token) {
       call(root.dataset.api + "/" + encodeURIComponent(state.token) + "/reprint", {}).then((a) => { if (a.ok) showTicket(a.data); });
     }

@@ -2,8 +2,9 @@
 sets up and runs an office — details, hours, closures and holidays, services, counters,
 capacities, staff and kiosk keys — and reads the audit of every change.
 
-Staff sign in as on the counter console (Flask-Login, one session for both); a clerk is
-refused every page here (403). Forms carry a CSRF token (Flask-WTF). Each route parses the
+Staff sign in as on the counter console (``app.web.signin``: one session for both); a clerk
+is refused every page here (403). Forms carry a CSRF token (Flask-WTF), checked by the staff
+pages' one rule (``signin.staff_pages``). Each route parses the
 form with a reader of ``app.domain.admin_rules``, then makes one service call; a refused
 change is told on the page it came from, nothing having changed.
 """
@@ -14,24 +15,25 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, logout_user
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from app.domain import admin_rules
+from app.domain import admin_rules, counter_rating
 from app.domain.calendar import local_now
 from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
-from app.domain.roles import Role, StaffMember
+from app.domain.roles import Role
 from app.services import admin as admin_service
 from app.services import admin_closures, admin_complaints, admin_staff
 from notifier.dates import thai_date
 
-from ..context import locale, login_rate, now
-from ..counter import sign_in_page
+from ..context import locale, now
 from ..errors import translate
 from ..formatting import register_filters
+from ..signin import current_staff as staff
+from ..signin import staff_pages, takes_body_up_to
 
-admin = Blueprint("admin", __name__, url_prefix="/admin")
+admin = staff_pages(Blueprint("admin", __name__, url_prefix="/admin"))
 admin.record_once(lambda state: register_filters(state.app))
 
 #: The largest upload of a holiday file (the rest of Khiw refuses bodies over 64 kB).
@@ -43,22 +45,8 @@ WEEKDAYS = {
 ROLE_LABELS = {Role.CLERK: N_("Clerk"), Role.HEAD: N_("Office head"), Role.ADMIN: N_("Administrator")}
 
 
-@admin.record_once
-def _setup_login(state) -> None:
-    from app.extensions import login_manager
-
-    login_manager.blueprint_login_views["admin"] = "admin.login"
-    # The reports and the live view live under /admin/ too: their sign-in is this one, and
-    # it sends the person back to the page they asked for.
-    login_manager.blueprint_login_views["reports"] = "admin.login"
-
-
 class ActionForm(FlaskForm):
     """A form whose fields are read by the domain's readers: only the CSRF token here."""
-
-
-def staff() -> StaffMember:
-    return current_user.member
 
 
 def _today() -> date:
@@ -110,21 +98,7 @@ def _render(template: str, **context):
     )  # fmt: skip
 
 
-# --- signing in -----------------------------------------------------------------------------
-
-
-@admin.route("/login", methods=["GET", "POST"])
-@login_rate
-def login():
-    return sign_in_page("admin/login.html", "admin.home")
-
-
-@admin.post("/logout")
-@login_required
-def logout():
-    if ActionForm().validate_on_submit():
-        logout_user()
-    return redirect(url_for("admin.login"))
+# --- home ----------------------------------------------------------------------------------
 
 
 @admin.get("/")
@@ -269,6 +243,7 @@ def reopen_day(code: str, day: str):
 
 @admin.post("/<code>/holidays")
 @login_required
+@takes_body_up_to(HOLIDAY_UPLOAD_MAX)
 def import_holidays(code: str):
     """A holiday file (CSV or .ics): every line checked; nothing imported when one is wrong.
     This is the one address that takes a body over 64 kB."""
@@ -434,15 +409,29 @@ def set_staff_email(code: str, staff_id: int):
     )
 
 
-@admin.post("/<code>/staff/<int:staff_id>/password")
+@admin.route("/<code>/staff/<int:staff_id>/password", methods=["GET", "POST"])
 @login_required
 def reset_password(code: str, staff_id: int):
-    return _act(
-        code,
-        "staff_page",
-        lambda: admin_staff.reset_password(code, staff(), staff_id, admin_rules.read_password(request.form), now=now()),
-        gettext("The password is changed; the person signs in again."),
-    )
+    """A head (their clerks) or an administrator sets a temporary password: the person's
+    sessions and API tokens end, and they choose their own at the next sign-in."""
+    page = admin_service.office_page(code, staff(), now=now())
+    person = admin_staff.staff_member_of(code, staff(), staff_id)
+    error = None
+    if request.method == "POST":
+        try:
+            admin_staff.reset_password(code, staff(), staff_id, admin_rules.read_password(request.form), now=now())
+        except KhiwError as refused:
+            if refused.code != "invalid":
+                raise
+            error = _message(refused)
+        else:
+            flash(gettext("The password of %(username)s is reset. Give it to them: they choose their own at the "
+                          "next sign-in.", username=person.username), "info")  # fmt: skip
+            return redirect(url_for("admin.staff_page", code=code), 303)
+    suggestion = admin_staff.suggest_password()
+    body = _render("staff_password.html", page=page, section="staff", person=person, error=error,
+                   suggestion=suggestion, minimum=admin_rules.PASSWORD_MIN)  # fmt: skip
+    return body, 400 if error else 200, {"Cache-Control": "no-store"}
 
 
 @admin.post("/<code>/staff/<int:staff_id>/<any(activate, deactivate):action>")
@@ -462,7 +451,10 @@ def create_kiosk(code: str):
     if not _checked_form():
         return redirect(url_for("admin.staff_page", code=code))
     try:
-        kiosk, key = admin_staff.create_kiosk(code, staff(), admin_rules.read_kiosk_name(request.form), now=now())
+        kiosk, key = admin_staff.create_kiosk(
+            code, staff(), admin_rules.read_kiosk_name(request.form), now=now(),
+            counter_number=counter_rating.read_device(request.form.get("device")),
+        )  # fmt: skip
     except KhiwError as error:
         if error.code != "invalid":
             raise

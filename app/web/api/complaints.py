@@ -15,7 +15,7 @@ from ..context import complaint_rate, json_body, locale, lookup_rate, now, setti
 from . import api
 from .parsing import query_flag
 from .serialize import local_iso
-from .staff import _staff
+from .staff import bearer_staff
 
 
 def reply_json(reply: ReplyView, *, staff_view: bool) -> dict:
@@ -80,7 +80,7 @@ def get_complaint(token: str):
 
 @api.get("/offices/<code>/complaints")
 def office_complaints(code: str):
-    staff = _staff()
+    staff = bearer_staff()
     raw_status = request.args.get("status")
     status = rules.parse_status(raw_status) if raw_status else None  # an empty status= filters nothing
     overdue = query_flag(request.args, "overdue")
@@ -94,7 +94,7 @@ def office_complaints(code: str):
 @api.post("/offices/<code>/complaints")
 def record_complaint(code: str):
     """Staff record a complaint received by phone, letter, in person or the 1111 hotline."""
-    staff = _staff()
+    staff = bearer_staff()
     submission = rules.read_staff_complaint(json_body(), code)
     view = complaint_service.record_complaint(submission, staff, now=now(), locale=locale())
     return _respond(view, 201, staff_view=True)
@@ -102,7 +102,7 @@ def record_complaint(code: str):
 
 @api.post("/complaints/<token>/reopen")
 def reopen_complaint(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     body = json_body()
     reason = rules.parse_text(
         body.get("reason") if isinstance(body, dict) else None, "reason", maximum=500,
@@ -121,13 +121,13 @@ def answer_handling(token: str):
 
 @api.patch("/complaints/<token>")
 def change_complaint(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     change = rules.read_change(json_body())
     return _respond(complaint_service.change_complaint(token, staff, change, now=now()), staff_view=True)
 
 
 @api.post("/complaints/<token>/replies")
 def reply_to_complaint(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     reply = rules.read_reply(json_body())
     return _respond(complaint_service.reply_to_complaint(token, staff, reply, now=now()), 201, staff_view=True)

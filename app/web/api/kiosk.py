@@ -13,7 +13,7 @@ from app.services import booking as booking_service
 from app.services.office_rules import office_rules
 from kiosk.printers import PrinterConfig
 
-from ..context import current_actor, json_body, locale, lookup_rate, now, settings
+from ..context import current_actor, json_body, kiosk_check_in_rate, locale, lookup_rate, now, settings
 from . import api
 from .serialize import booking_json
 
@@ -43,13 +43,14 @@ def issue_ticket(code: str):
     request_ = tickets.read_walk_in_request(json_body())
     config, paper = printer()
     printed = tickets.issue_ticket(
-        code, request_, settings=settings(), actor=current_actor(), printer=config, paper_mm=paper
+        code, request_, settings=settings(), actor=current_actor(), printer=config, paper_mm=paper, locale=locale()
     )
     return jsonify(ticket_json(printed)), 201
 
 
 @api.post("/offices/<code>/check-ins")
 @lookup_rate
+@kiosk_check_in_rate
 def check_in(code: str):
     office = _kiosk(code)
     body = json_body()

@@ -9,12 +9,12 @@ from app.services import reports
 from ..context import locale, now
 from ..report_export import CSV_TYPE, XLSX_TYPE, report_csv, report_filename, report_xlsx
 from . import api
-from .staff import _staff
+from .staff import bearer_staff
 
 
 @api.get("/offices/<code>/report")
 def office_report(code: str):
-    staff = _staff()
+    staff = bearer_staff()
     report = reports.office_report(code, request.args.get("from"), request.args.get("to"), staff, now=now())
     wanted = request.accept_mimetypes.best_match(["application/json", CSV_TYPE, XLSX_TYPE], default="application/json")
     if wanted == CSV_TYPE:

@@ -14,7 +14,7 @@ from ..context import json_body, locale, lookup_rate, now, settings
 from . import api
 from .parsing import query_flag
 from .serialize import request_json
-from .staff import _staff
+from .staff import bearer_staff
 
 
 def _json(view, status: int = 200):
@@ -25,7 +25,7 @@ def _json(view, status: int = 200):
 
 @api.post("/offices/<code>/requests")
 def register_request(code: str):
-    staff = _staff()
+    staff = bearer_staff()
     body = json_body()
     if isinstance(body.get("processing_days"), str):  # JSON says a number (the page's form sends text)
         raise InvalidField("processing_days", N_("Processing time is a whole number of days from 0 to %(max)s."),
@@ -37,7 +37,7 @@ def register_request(code: str):
 
 @api.get("/offices/<code>/requests")
 def list_requests(code: str):
-    staff = _staff()
+    staff = bearer_staff()
     overdue = query_flag(request.args, "overdue")
     status = request.args.get("status")
     status = rules.read_status(status) if status else None  # an empty status= filters nothing
@@ -56,7 +56,7 @@ def get_request(token: str):
 
 @api.post("/requests/<token>/status")
 def move_request(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     body = json_body()
     target = rules.read_status(body.get("status"))
     note = rules.read_text(body.get("note"), "note", required=False)
@@ -65,12 +65,12 @@ def move_request(token: str):
 
 @api.post("/requests/<token>/delay-notices/<int:n>/approve")
 def approve_delay_notice(token: str, n: int):
-    staff = _staff()
+    staff = bearer_staff()
     return _json(request_service.approve_notice(token, n, staff, now=now()))
 
 
 @api.post("/requests/<token>/delay-notices")
 def send_delay_notice(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     reason = rules.read_text(json_body().get("reason"), "reason", required=True)
     return _json(request_service.send_delay_notice(token, reason, staff, now=now()), 201)

@@ -15,7 +15,7 @@ from . import api
 from .serialize import booking_json, counter_json
 
 
-def _staff() -> StaffMember:
+def bearer_staff() -> StaffMember:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header[:7].lower() == "bearer " else None
     staff = auth.staff_member_for_token(token, now=now())
@@ -25,14 +25,14 @@ def _staff() -> StaffMember:
 
 @api.get("/offices/<code>/counters")
 def list_counters(code: str):
-    views = queue_service.counters(code, _staff(), now=now())
+    views = queue_service.counters(code, bearer_staff(), now=now())
     base = settings().public_base_url
     return jsonify([counter_json(v, locale(), base) for v in views])
 
 
 @api.get("/offices/<code>/queue")
 def waiting_line(code: str):
-    line = queue_service.waiting_line(code, _staff(), now=now())
+    line = queue_service.waiting_line(code, bearer_staff(), now=now())
     base = settings().public_base_url
     return jsonify(
         {
@@ -44,7 +44,7 @@ def waiting_line(code: str):
 
 @api.post("/counters/<int:counter_id>/call-next")
 def call_next(counter_id: int):
-    called = queue_service.call_next(counter_id, _staff(), now=now())
+    called = queue_service.call_next(counter_id, bearer_staff(), now=now())
     if called is None:
         return Response(status=204)
     return jsonify(booking_json(called, locale(), settings().public_base_url))
@@ -60,13 +60,13 @@ _ACTIONS = {
 
 @api.post("/tickets/<token>/<any(recall, start, done, 'no-show'):action>")
 def move_ticket(token: str, action: str):
-    moved = _ACTIONS[action](token, _staff(), now=now())
+    moved = _ACTIONS[action](token, bearer_staff(), now=now())
     return jsonify(booking_json(moved, locale(), settings().public_base_url))
 
 
 @api.post("/tickets/<token>/transfer")
 def transfer(token: str):
-    staff = _staff()
+    staff = bearer_staff()
     body = json_body()
     moved = queue_service.transfer(
         token, staff, now=now(), service=body.get("service"), counter_id=body.get("counter_id")
@@ -78,7 +78,7 @@ def transfer(token: str):
 def cancel_ticket(token: str):
     """Cancel a citizen's booking at the counter after checking the ID card (``{"reason"}``,
     required): recorded with the staff member and the reason."""
-    staff = _staff()
+    staff = bearer_staff()
     body = json_body()
     cancelled = booking_service.cancel_at_counter(token, body.get("reason"), staff, now=now())
     return jsonify(booking_json(cancelled, locale(), settings().public_base_url))

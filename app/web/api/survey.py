@@ -8,7 +8,7 @@ from flask_babel import gettext
 from app.domain import survey as rules
 from app.services import survey as survey_service
 
-from ..context import booking_rate, json_body, lookup_rate, now
+from ..context import booking_rate, json_body, lookup_rate, now, refuse_staff_session
 from . import api
 
 
@@ -25,6 +25,7 @@ def get_survey(token: str):
 @api.post("/bookings/<token>/survey")
 @booking_rate
 def answer_survey(token: str):
+    refuse_staff_session()
     body = json_body()
     submission = rules.read_submission(body.get("answers"), body.get("suggestion"), body.get("respondent"))
     state = survey_service.answer_survey(token, submission, now=now())

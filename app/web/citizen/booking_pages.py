@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 
 from app.domain.booking import check_mobile_window, nearest_windows, parse_date, parse_time
 from app.domain.calendar import local_now
@@ -24,7 +24,7 @@ from app.services.office_rules import office_rules
 from ..context import booking_rate, locale, now, settings
 from ..errors import translate
 from . import citizen
-from .forms import booking_request, error_for, field_errors, one_time_key, person_values
+from .forms import PERSON_FIELDS, booking_request, error_for, field_errors, one_time_key, person_values
 
 
 def _office_and_service(office_code: str, service_code: str):
@@ -90,7 +90,7 @@ def _details_page(office, service, day: date, slot: time, values: dict, errors: 
     return page, status, {"Cache-Control": "no-store"}
 
 
-def _review_page(office, service, day: date, slot: time, values: dict, status: int = 200, **extra):
+def _review_page(office, service, day: date, slot: time, values: dict, status: int = 200, key=None, **extra):
     page = render_template(
         "citizen/book_review.html",
         office=office,
@@ -98,7 +98,7 @@ def _review_page(office, service, day: date, slot: time, values: dict, status: i
         day=day,
         slot=slot,
         values=values,
-        key=one_time_key(request.form),
+        key=key or one_time_key(request.form),
         locale=locale(),
         **extra,
     )
@@ -130,7 +130,7 @@ def details(office_code: str, service_code: str, day: str, slot: str):
     action = request.form.get("action")
     if action is None:  # the language switch: the same step, in the other language, as typed
         if step == "review":
-            return _review_page(office, service, chosen_day, chosen_slot, values)
+            return _to_review(office, service, chosen_day, chosen_slot, values)
         return _details_page(office, service, chosen_day, chosen_slot, values, {})
     if action == "edit":
         return _details_page(office, service, chosen_day, chosen_slot, values, {})
@@ -142,7 +142,41 @@ def details(office_code: str, service_code: str, day: str, slot: str):
     except InvalidField as error:
         field, message = error_for(error)
         return _details_page(office, service, chosen_day, chosen_slot, values, {field or "form": message}, 400)
-    return _review_page(office, service, chosen_day, chosen_slot, values)
+    return _to_review(office, service, chosen_day, chosen_slot, values)
+
+
+# The review step is a page of its own (GET), reached by a redirect after the details are
+# sent (post/redirect/get): "back" from the new booking's status page then shows the review
+# again instead of the browser's "Confirm Form Resubmission". What was typed waits in the
+# signed session cookie (this browser only, until the booking is made or the browser closes).
+_DRAFT = "booking_draft"
+
+
+def _where(office, service, day: date, slot: time) -> list[str]:
+    return [office.code, service.code, day.isoformat(), slot.strftime("%H:%M")]
+
+
+def _to_review(office, service, day: date, slot: time, values: dict):
+    session[_DRAFT] = {"where": _where(office, service, day, slot), "key": one_time_key(request.form), **values}
+    lang = request.form.get("lang")
+    target = url_for(
+        "citizen.review", office_code=office.code, service_code=service.code, day=day.isoformat(),
+        slot=slot.strftime("%H:%M"), **({"lang": lang} if lang in ("th", "en") else {}),
+    )  # fmt: skip
+    return redirect(target, code=303)
+
+
+@citizen.get("/book/<office_code>/<service_code>/<day>/<slot>/review")
+def review(office_code: str, service_code: str, day: str, slot: str):
+    office, service = _office_and_service(office_code, service_code)
+    chosen_day, chosen_slot = _day(day), _slot(slot)
+    draft = session.get(_DRAFT)
+    if not isinstance(draft, dict) or draft.get("where") != _where(office, service, chosen_day, chosen_slot):
+        # Nothing typed for this window (the booking was made, or another browser): the form.
+        return redirect(url_for("citizen.details", office_code=office.code, service_code=service.code,
+                                day=chosen_day.isoformat(), slot=chosen_slot.strftime("%H:%M")), code=303)  # fmt: skip
+    values = {name: str(draft.get(name, "")) for name in (*PERSON_FIELDS, "consent")}
+    return _review_page(office, service, chosen_day, chosen_slot, values, key=one_time_key(draft))
 
 
 @citizen.post("/book/<office_code>/<service_code>/<day>/<slot>/confirm")
@@ -160,6 +194,7 @@ def confirm(office_code: str, service_code: str, day: str, slot: str):
             booking_request(_web_fields(office, service, chosen_day, chosen_slot, values)),
             settings=settings(),
             idempotency_key=one_time_key(request.form),
+            locale=locale(),  # messages to this person follow the page's language
         )
     except KhiwError as error:
         if error.code in ("capacity_full", "closed") and error.field in (None, "slot"):
@@ -168,6 +203,7 @@ def confirm(office_code: str, service_code: str, day: str, slot: str):
         if field in ("name", "national_id", "phone", "email"):
             return _details_page(office, service, chosen_day, chosen_slot, values, {field: message}, 400)
         return _review_page(office, service, chosen_day, chosen_slot, values, 409, error=message)
+    session.pop(_DRAFT, None)  # booked: what was typed leaves the browser's cookie
     return redirect(url_for("citizen.booking_status", token=result.booking.token, new=1), code=303)
 
 
@@ -274,7 +310,7 @@ def book_near(office_code: str):
     }
     try:
         result = booking_service.book(
-            booking_request(fields), settings=settings(), idempotency_key=one_time_key(request.form)
+            booking_request(fields), settings=settings(), idempotency_key=one_time_key(request.form), locale=locale()
         )
     except KhiwError as error:
         field, message = error_for(error)

@@ -10,14 +10,17 @@ import qrcode
 from flask import redirect, render_template, request, send_file, url_for
 
 from app.domain import complaints as rules
+from app.domain.booking import parse_last_digits
 from app.domain.calendar import BANGKOK
+from app.domain.complaint_lookup import parse_complaint_reference
 from app.domain.complaints import PRIORITY_LABELS, STATUS_LABELS, ComplaintStatus
 from app.domain.errors import N_, KhiwError
 from app.links import complaint_form_url, complaint_status_url
 from app.services import complaints as complaint_service
+from app.services.complaint_lookup import find_my_complaint
 from notifier.dates import thai_date
 
-from ..context import complaint_rate, locale, lookup_rate, now, settings
+from ..context import complaint_rate, find_complaint_rate, locale, lookup_rate, now, settings
 from ..errors import translate
 from . import citizen
 
@@ -69,6 +72,40 @@ def complaint_form(office_code: str):
             raise
         return _form_page(office_code, values, {error.field or "text": translate(error)}, 400)
     return redirect(url_for("citizen.complaint_status", token=view.token, new=1), code=303)
+
+
+NOT_FOUND_MESSAGE = N_(
+    "We could not find a complaint with these details. Check the reference and the last 4 digits of "
+    "the mobile number you gave, and try again."
+)
+
+
+@citizen.route("/c/find", methods=["GET", "POST"])
+@find_complaint_rate
+def find_complaint():
+    """Find a complaint again by its reference and the last 4 digits of the phone given. A
+    miss always reads the same (no such reference, no phone, other digits); rate-limited per
+    address and per reference."""
+    values = {name: request.form.get(name, "").strip()[:40] for name in ("reference", "last4")}
+    errors: dict[str, str] = {}
+    not_found = False
+    if request.method == "POST" and request.form.get("action") == "find":
+        parsed = {}
+        for name, read in (("reference", parse_complaint_reference), ("last4", parse_last_digits)):
+            try:
+                parsed[name] = read(values[name], name)
+            except KhiwError as error:
+                errors[name] = translate(error)
+        if not errors:
+            token = find_my_complaint(parsed["reference"], parsed["last4"])
+            if token:
+                return redirect(url_for("citizen.complaint_status", token=token), code=303)
+            not_found = True
+    page = render_template(
+        "citizen/find_complaint.html", values=values, errors=errors, not_found=not_found,
+        not_found_message=NOT_FOUND_MESSAGE, locale=locale(),
+    )  # fmt: skip
+    return page, 400 if errors else 200, {"Cache-Control": "no-store"}
 
 
 @citizen.get("/c/<token>")

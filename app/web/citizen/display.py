@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date, get_day_names
+from babel.dates import get_day_names
 from flask_babel import gettext
 
 from app.domain.booking import DayState
 from app.domain.errors import N_, KhiwError, format_distance
 from app.domain.identity import mask_national_id, parse_national_id
+from notifier.dates import thai_date
 
 from . import citizen
 
@@ -23,16 +24,15 @@ _REASONS = {
 
 
 @citizen.app_template_filter("distance")
-def distance(metres: int) -> str:
-    return format_distance(int(metres))
+def distance(metres: int, locale: str = "th") -> str:
+    """1.5 กม. / 850 ม. in Thai, 1.5 km / 850 m in English."""
+    return format_distance(int(metres), locale)
 
 
 @citizen.app_template_filter("month_name")
 def month_name(first: date, locale: str) -> str:
     """พฤศจิกายน พ.ศ. 2569 (th) or November 2026 (en)."""
-    if locale == "en":
-        return format_date(first, "MMMM y", locale="en")
-    return format_date(first, f"MMMM 'พ.ศ.' {first.year + 543}", locale="th_TH")
+    return thai_date(first, "month", locale)
 
 
 @citizen.app_template_filter("mask_id")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request, url_for
 
 from app.domain.booking import parse_date, parse_last_digits, parse_ticket_number
+from app.domain.calendar import local_now
 from app.domain.errors import N_, KhiwError
 from app.domain.geofence import Position, distance_m
-from app.domain.status import STATUS_LABELS, STILL_CHANGING, Status, can_move
+from app.domain.status import STATUS_LABELS, Status, can_move
+from app.domain.status_page import status_page
 from app.services import booking as booking_service
 from app.services import holds
 from app.services import requests as request_service
+from app.services import survey as survey_service
 from app.services.availability import offices_today
 from app.services.office_rules import catalogue
 
@@ -18,6 +21,7 @@ from ..context import booking_rate, confirm_rate, find_rate, locale, lookup_rate
 from ..errors import HTTP_STATUS, translate
 from . import citizen
 from .calendar_file import booking_ics
+from .line_follow import line_offer_for
 
 
 def _position_from_query() -> Position | None:
@@ -51,18 +55,21 @@ def _status_page(token: str, template: str = "citizen/status.html", status: int 
     booking = booking_service.find_booking(token, now=now())
     if booking.status is Status.HELD and template == "citizen/status.html":
         template = "citizen/confirm.html"  # held (an "otp" office): the code comes first
-    # The page keeps itself current while something can still change for the citizen.
-    refreshing = booking.status in STILL_CHANGING
+    answered = booking.status is Status.DONE and survey_service.survey_state(token).answered
+    # What the page shows (a usable ticket, or what happened and the next step) is the domain's.
+    shows = status_page(booking.status, day=booking.day, today=local_now(now()).date(), survey_answered=answered)
     page = render_template(
         template,
         booking=booking,
+        shows=shows,
         status_label=STATUS_LABELS[booking.status],
         labels={status.value: label for status, label in STATUS_LABELS.items()},
         locale=locale(),
-        refreshing=refreshing,
+        refreshing=shows.refreshing,
         can_cancel=can_move(booking.status, Status.CANCELLED),
         # Section 10 requests filed after this visit (a clerk linked them to the booking).
         requests=request_service.requests_of_booking(token, now=now()),
+        line=line_offer_for(token),
         **extra,
     )
     return page, status, {"Cache-Control": "no-store"}

@@ -3,14 +3,14 @@ the status page and the ticket's QR lead here. One response per visit; Thai or E
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from app.domain import survey as rules
 from app.domain.errors import InvalidField, InvalidRequest
 from app.services import survey as survey_service
 
-from ..context import booking_rate, locale, lookup_rate, now
+from ..context import booking_rate, locale, lookup_rate, now, refuse_staff_session
 from ..errors import translate
 from . import citizen
 
@@ -36,12 +36,18 @@ def _page(state, *, status: int = 200, error: str | None = None, form=None):
 @citizen.get("/b/<token>/survey")
 @lookup_rate
 def survey_form(token: str):
-    return _page(survey_service.survey_state(token))
+    state = survey_service.survey_state(token)
+    if state.answered and request.args.get("sent") == "1":  # just sent (post/redirect/get)
+        page = render_template("citizen/survey_done.html", state=state, locale=locale(),
+                               message=gettext("Thank you! Your answers help the office improve."))  # fmt: skip
+        return page, 200, {"Cache-Control": "no-store"}
+    return _page(state)
 
 
 @citizen.post("/b/<token>/survey")
 @booking_rate
 def survey_submit(token: str):
+    refuse_staff_session()
     form = request.form
     answers = {q.id: form[f"q_{q.id}"] for q in rules.QUESTIONS if form.get(f"q_{q.id}")}
     respondent = {name: form.get(name) for name in rules.RESPONDENT_OPTIONS if form.get(name)}
@@ -49,6 +55,6 @@ def survey_submit(token: str):
         submission = rules.read_submission(answers, form.get("suggestion"), respondent)
     except (InvalidField, InvalidRequest) as error:
         return _page(survey_service.survey_state(token), status=400, error=translate(error), form=form)
-    state = survey_service.answer_survey(token, submission, now=now())
-    return render_template("citizen/survey_done.html", state=state, locale=locale(),
-                           message=gettext("Thank you! Your answers help the office improve."))  # fmt: skip
+    survey_service.answer_survey(token, submission, now=now())
+    # A redirect, so "back" or a refresh never asks to send the answers again.
+    return redirect(url_for("citizen.survey_form", token=token, sent=1), code=303)

@@ -7,9 +7,9 @@ use cases as the staff API; forms carry a CSRF token."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.domain import complaints as rules
 from app.domain import survey as survey_rules
@@ -25,16 +25,17 @@ from app.domain.complaints import (
 )
 from app.domain.errors import N_, KhiwError
 from app.domain.outgoing import MESSAGE_TEXT_MAX
-from app.domain.roles import Role, StaffMember
-from app.extensions import csrf
+from app.domain.roles import Role
 from app.services import complaints as complaint_service
 from app.services.office_rules import catalogue
 
 from ..context import locale, now
 from ..errors import translate
 from ..formatting import register_filters
+from ..signin import current_staff as staff
+from ..signin import staff_pages
 
-complaints = Blueprint("complaints", __name__, url_prefix="/staff/complaints")
+complaints = staff_pages(Blueprint("complaints", __name__, url_prefix="/staff/complaints"))
 complaints.record_once(lambda state: register_filters(state.app))
 
 
@@ -49,16 +50,6 @@ def history_text(line: HistoryLine | None) -> str:
     if values.get("priority") in Priority.__members__.values():
         values["priority"] = gettext(PRIORITY_LABELS[Priority(values["priority"])])
     return gettext(line.message, **values)
-
-
-@complaints.before_request
-def _check_form_token():
-    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
-
-
-def staff() -> StaffMember:
-    return current_user.member
 
 
 def _office_code() -> str:

@@ -1,65 +1,35 @@
-"""The counter console: staff sign in (Flask-Login), choose a counter, and call, recall,
+"""The counter console: staff sign in (``app.web.signin``, Flask-Login), choose a counter, and call, recall,
 start, finish, miss or transfer tickets, with keyboard shortcuts; the page refreshes its
 live part every two seconds. "Cancel after ID check" finds a citizen's booking (by the ID
 on the card, the phone, today's number or the booking's code) and cancels it with a reason.
 Every action is one call to the services the staff API uses too; forms carry a CSRF token
-(Flask-WTF)."""
+(Flask-WTF), checked by the staff pages' one rule (``signin.staff_pages``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import StringField, TextAreaField
 
+from app.domain.counter import NO_SHOW_UNDO_SECONDS
 from app.domain.errors import KhiwError
-from app.domain.roles import StaffMember
+from app.domain.queue import PRIORITY_LABELS
 from app.domain.status import STATUS_LABELS
-from app.services import auth, counter_lookup
 from app.services import booking as booking_service
+from app.services import counter_lookup
 from app.services import queue as queue_service
 from notifier.dates import thai_date
 
-from ..context import locale, login_rate, now, settings
+from ..context import locale, now, settings
 from ..errors import HTTP_STATUS, translate
 from ..formatting import register_filters
-from ..security import safe_next
+from ..signin import current_staff as staff
+from ..signin import staff_pages
 
-counter = Blueprint("counter", __name__, url_prefix="/counter")
+counter = staff_pages(Blueprint("counter", __name__, url_prefix="/counter"))
 counter.record_once(lambda state: register_filters(state.app))
-
-
-class ConsoleUser(UserMixin):
-    """Flask-Login's view of a staff member; the services get ``member``."""
-
-    def __init__(self, member: StaffMember) -> None:
-        self.member = member
-        self.id = str(member.id)
-
-
-def _load_user(user_id: str) -> ConsoleUser | None:
-    member = auth.staff_member_by_id(user_id)
-    return ConsoleUser(member) if member else None
-
-
-@counter.record_once
-def _setup_login(state) -> None:
-    from app.extensions import login_manager
-
-    login_manager.user_loader(_load_user)
-    login_manager.login_view = "counter.login"
-    login_manager.login_message = None
-
-
-def staff() -> StaffMember:
-    return current_user.member
-
-
-class SignInForm(FlaskForm):
-    username = StringField(validators=[DataRequired()])
-    password = PasswordField(validators=[DataRequired()])
 
 
 class ActionForm(FlaskForm):
@@ -81,44 +51,6 @@ class TransferForm(FlaskForm):
     counter_id = StringField()
 
 
-def sign_in_page(template: str, landing: str):
-    """The staff sign-in, one for the console and administration (Flask-Login's session):
-    check the form, sign in, and go back where a staff page sent the person (``next``, only
-    Khiw's own staff and administration pages) or to ``landing``; else show ``template``."""
-    form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            member = auth.sign_in(form.username.data.strip(), form.password.data)
-        except KhiwError as error:
-            flash(translate(error), "error")
-        else:
-            login_user(ConsoleUser(member))
-            return redirect(_next_page() or url_for(landing))
-    elif request.method == "POST":
-        flash(gettext("Enter your username and password."), "error")
-    return render_template(template, form=form, locale=locale())
-
-
-@counter.route("/login", methods=["GET", "POST"])
-@login_rate
-def login():
-    return sign_in_page("counter/login.html", "counter.choose")
-
-
-def _next_page() -> str | None:
-    """Where a staff page sent the person to sign in (Flask-Login's ``next``): only Khiw's own
-    staff and administration pages, never another site (``security.safe_next``)."""
-    return safe_next(request.args.get("next"))
-
-
-@counter.post("/logout")
-@login_required
-def logout():
-    if ActionForm().validate_on_submit():
-        logout_user()
-    return redirect(url_for("counter.login"))
-
-
 @counter.get("/")
 @login_required
 def choose():
@@ -129,8 +61,10 @@ def choose():
 def _console(counter_id: int, template: str):
     view = queue_service.counter_console(counter_id, staff(), now=now())
     return render_template(
-        template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale()
-    )
+        template, view=view, form=ActionForm(), transfer=TransferForm(), labels=STATUS_LABELS, locale=locale(),
+        confirm_no_show=request.args.get("confirm") == "no-show", undo_seconds=NO_SHOW_UNDO_SECONDS,
+        priority_labels={p.value: label for p, label in PRIORITY_LABELS.items()},
+    )  # fmt: skip
 
 
 @counter.get("/<int:counter_id>")
@@ -170,27 +104,38 @@ _ACTIONS = {
     "start": queue_service.start,
     "done": queue_service.done,
     "no-show": queue_service.no_show,
+    "undo-no-show": queue_service.undo_no_show,
 }
 
 
-@counter.post("/<int:counter_id>/tickets/<token>/<any(recall, start, done, 'no-show'):action>")
+# The console names tickets by id within the office, never by a citizen's token (the token is
+# the citizen's proof for their status page and survey); the staff session authorises.
+@counter.post("/<int:counter_id>/tickets/<int:ticket_id>/<any(recall, start, done, 'no-show', 'undo-no-show'):action>")
 @login_required
-def move(counter_id: int, token: str, action: str):
-    return _act(counter_id, lambda: _ACTIONS[action](token, staff(), now=now()))
+def move(counter_id: int, ticket_id: int, action: str):
+    if action == "no-show" and request.form.get("confirm") != "yes":
+        # X sits beside S and D: a no-show needs a second press (the page arms the button).
+        if ActionForm().validate_on_submit():
+            flash(gettext("Press “No-show” again to confirm."), "info")
+        return redirect(url_for("counter.console", counter_id=counter_id, confirm="no-show"))
+    return _act(
+        counter_id, lambda: _ACTIONS[action](None, staff(), now=now(), ticket_id=ticket_id, at_counter=counter_id)
+    )
 
 
-@counter.post("/<int:counter_id>/tickets/<token>/transfer")
+@counter.post("/<int:counter_id>/tickets/<int:ticket_id>/transfer")
 @login_required
-def transfer(counter_id: int, token: str):
+def transfer(counter_id: int, ticket_id: int):
     form = TransferForm()
     target = form.counter_id.data or ""
     to_counter = int(target) if target.isdigit() else (target or None)
     return _act(
         counter_id,
         lambda: queue_service.transfer(
-            token, staff(), now=now(), service=form.service.data or None, counter_id=to_counter
+            None, staff(), now=now(), service=form.service.data or None, counter_id=to_counter,
+            ticket_id=ticket_id, at_counter=counter_id,
         ),
-    )
+    )  # fmt: skip
 
 
 # --- cancel after checking the ID card -------------------------------------------------------
@@ -222,9 +167,9 @@ def find(counter_id: int):
         return _find_page(counter_id, None, error=translate(error), status=400)
 
 
-@counter.post("/<int:counter_id>/bookings/<token>/cancel")
+@counter.post("/<int:counter_id>/bookings/<int:booking_id>/cancel")
 @login_required
-def cancel(counter_id: int, token: str):
+def cancel(counter_id: int, booking_id: int):
     """Cancel after the ID check: the same use case as ``POST /api/v1/tickets/{token}/cancel``,
     recorded with the clerk and the reason."""
     form = CancelForm()
@@ -232,11 +177,11 @@ def cancel(counter_id: int, token: str):
         return _find_page(counter_id, None, error=gettext("The page was open too long; please try again."), status=400)
     counter_lookup.counter_search(counter_id, None, staff(), settings=settings())  # this counter is theirs
     try:
-        cancelled = booking_service.cancel_at_counter(token, form.reason.data, staff(), now=now())
+        cancelled = booking_service.cancel_at_counter(None, form.reason.data, staff(), now=now(), booking_id=booking_id)
     except KhiwError as error:
         if error.code not in ("invalid", "invalid_state"):
             raise
-        return _find_page(counter_id, token, error=translate(error), status=HTTP_STATUS[error.code])
+        return _find_page(counter_id, None, error=translate(error), status=HTTP_STATUS[error.code])
     flash(
         gettext("Booking %(number)s of %(day)s is cancelled; its place is free again.",
                 number=cancelled.number or "—", day=thai_date(cancelled.day, "long", locale())),

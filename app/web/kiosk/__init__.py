@@ -11,6 +11,7 @@ from app.services import tickets
 from app.services.office_rules import office_rules
 
 from ..context import locale, lookup_rate, settings
+from ..security import FRAMEABLE_BY_SELF
 
 kiosk = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -18,8 +19,11 @@ kiosk = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 @kiosk.get("/<code>")
 def kiosk_page(code: str):
     office = office_rules(code)
-    priorities = [(p.value, PRIORITY_LABELS[p], tickets.PRIORITY_THAI[p]) for p in Priority]
-    return render_template("kiosk/kiosk.html", office=office, priorities=priorities, locale=locale())
+    priorities = [(p.value, PRIORITY_LABELS[p], tickets.priority_thai(p)) for p in Priority]
+    return render_template(
+        "kiosk/kiosk.html", office=office, priorities=priorities, prefixes=tickets.number_prefixes(office),
+        locale=locale(),
+    )  # fmt: skip
 
 
 @kiosk.get("/<code>/tickets/<token>.png")
@@ -35,7 +39,8 @@ def ticket_png(code: str, token: str):
 @lookup_rate
 def ticket_page(code: str, token: str):
     """The 80 mm ticket for an ordinary printer (the kiosk prints it when no ticket printer
-    is attached to the server)."""
+    is attached to the server), from a hidden frame: the one page framable, by Khiw's own
+    pages only."""
     office_rules(code)
     page = tickets.ticket_page(token, settings=settings(), stylesheet=url_for("static", filename="css/ticket.css"))
-    return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})
+    return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store", **FRAMEABLE_BY_SELF})

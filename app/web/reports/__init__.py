@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
 from app.domain.channels import CHANNEL_LABELS, Channel
 from app.domain.errors import KhiwError
 from app.domain.report_figures import SATISFACTION_TARGET_PCT
-from app.domain.roles import Role, StaffMember
+from app.domain.roles import Role
 from app.domain.status import STATUS_LABELS
 from app.domain.survey import GROUP_LABELS, GROUPS
 from app.services import reports as service
@@ -26,9 +26,11 @@ from ..context import locale, now
 from ..errors import translate
 from ..formatting import register_filters
 from ..report_export import CSV_TYPE, XLSX_TYPE, figure_label, report_csv, report_filename, report_xlsx, section_title
+from ..signin import current_staff as staff
+from ..signin import staff_pages
 from . import charts
 
-reports = Blueprint("reports", __name__, url_prefix="/admin")
+reports = staff_pages(Blueprint("reports", __name__, url_prefix="/admin"))
 reports.record_once(lambda state: register_filters(state.app))
 
 #: The sections the page draws itself; any other (issue 13's) is shown as a table of figures.
@@ -44,10 +46,6 @@ def _page_helpers() -> dict:
         return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
 
     return {"lang_url": lang_url}
-
-
-def staff() -> StaffMember:
-    return current_user.member
 
 
 class FollowUpForm(FlaskForm):

@@ -16,25 +16,19 @@ from app.domain.errors import N_, KhiwError, NotFound
 from app.domain.outgoing import MESSAGE_TEXT_MAX
 from app.domain.requests import REQUEST_STATUS_LABELS, RequestStatus
 from app.domain.roles import Role, StaffMember
-from app.extensions import csrf
 from app.links import request_status_url
 from app.services import requests as request_service
 from app.services.office_rules import catalogue
 
 from ..context import locale, now, settings
-from ..counter import staff
 from ..errors import translate
 from ..formatting import register_filters
+from ..signin import current_staff as staff
+from ..signin import staff_pages
 from .export import delayed_csv, delayed_xlsx
 
-requests_pages = Blueprint("requests", __name__)
+requests_pages = staff_pages(Blueprint("requests", __name__))
 requests_pages.record_once(lambda state: register_filters(state.app))
-
-
-@requests_pages.before_request
-def _check_form_token():
-    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
 
 
 @requests_pages.context_processor
