@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .errors import N_, InvalidField
+from .text import showable, tidy
 
 RATINGS = ("very_satisfied", "satisfied", "dissatisfied")
 RATING_LABELS = {
@@ -115,7 +116,9 @@ def read_submission(answers: object, suggestion: object = None, respondent: obje
         checked[question_id] = rating
     if suggestion is not None and not isinstance(suggestion, str):
         raise InvalidField("suggestion", N_("The suggestion must be text."))
-    text = (suggestion or "").strip() or None
+    if suggestion and not showable(suggestion):
+        raise InvalidField("suggestion", N_("Remove the control or invisible characters from the suggestion."))
+    text = tidy(suggestion or "") or None
     if text and len(text) > SUGGESTION_MAX:
         raise InvalidField("suggestion", N_("Please keep the suggestion under %(max)s characters."), max=SUGGESTION_MAX)
     if respondent is None:

@@ -32,6 +32,7 @@ from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
 from app.domain.status import Status
 from app.domain.survey import QUESTION_BY_ID
+from app.domain.text import showable, tidy
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
 from .complaints import complaint_figures
@@ -435,7 +436,9 @@ def mark_followed_up(response_id: object, note: object, staff: StaffMember, *, n
     note and records who and when anew."""
     if not isinstance(note, str):
         note = ""
-    note = note.strip()
+    if not showable(note):
+        raise InvalidField("note", N_("Remove the control or invisible characters from this field."))
+    note = tidy(note)
     if len(note) > NOTE_MAX:
         raise InvalidField("note", N_("Please keep the note under %(max)s characters."), max=NOTE_MAX)
     found = None

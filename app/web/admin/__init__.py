@@ -10,9 +10,9 @@ change is told on the page it came from, nothing having changed.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -543,11 +543,6 @@ def save_complaint_summary(code: str):
 @admin.get("/<code>/audit")
 @login_required
 def audit(code: str):
-    today = _today()
-    try:
-        first = admin_rules.read_date(request.args.get("from") or (today - timedelta(days=30)).isoformat(), "from")
-        last = admin_rules.read_date(request.args.get("to") or today.isoformat(), "to")
-    except KhiwError:
-        abort(400)
+    first, last = admin_rules.read_audit_range(request.args.get("from"), request.args.get("to"), _today())
     office, lines = admin_service.office_audit(code, staff(), first, last)
     return _render("audit.html", office=office, section="audit", lines=lines, first=first, last=last)
