@@ -237,4 +237,5 @@ FIGURE_LABELS = {
     "completed": N_("completed"),
     "overdue": N_("overdue"),
     "notices_sent": N_("delay notices sent"),
+    "median_hours_to_resolve": N_("median hours to resolve"),
 }

@@ -35,6 +35,7 @@ from app.domain.survey import QUESTION_BY_ID
 from app.domain.text import showable, tidy
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
+from . import evidence
 from .complaints import complaint_figures
 from .office_rules import catalogue, office_rules
 from .requests import request_figures
@@ -249,6 +250,16 @@ register_section("arrivals_by_hour", arrival_figures)
 register_section("follow_ups", follow_up_figures)
 register_section("complaints", complaint_figures)  # issue 13: complaints and their service level
 register_section("requests", request_figures)  # issue 13: Section 10 requests and delay notices
+# issue 19 §3: the evidence seed 004, GECC and PMQA ask for (app.services.evidence)
+register_section("satisfaction_items", evidence.satisfaction_items)
+register_section("satisfaction_by_group", evidence.satisfaction_by_group)
+register_section("satisfaction_by_counter", evidence.satisfaction_by_counter)
+register_section("satisfaction_by_clerk", evidence.satisfaction_by_clerk)
+register_section("satisfaction_year_over_year", evidence.satisfaction_year_over_year)
+register_section("complaints_by_topic", evidence.complaints_by_topic)
+if evidence.has_complaint_channel():
+    register_section("complaints_by_channel", evidence.complaints_by_channel)
+register_section("complaints_year_over_year", evidence.complaints_year_over_year)
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ..context import locale, now, settings
 from ..counter import staff
 from ..errors import translate
 from ..formatting import register_filters
+from ..spreadsheet import XLSX_TYPE
 from .export import delayed_csv, delayed_xlsx
 
 requests_pages = Blueprint("requests", __name__)
@@ -161,9 +162,9 @@ def export(kind: str):
     views = request_service.delayed_requests(code, member, now=now())
     today = now().date().isoformat()
     if kind == "csv":
-        body, mimetype = delayed_csv(views), "text/csv; charset=utf-8"
+        body, mimetype = delayed_csv(views, locale()), "text/csv; charset=utf-8"
     else:
-        body, mimetype = delayed_xlsx(views), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = delayed_xlsx(views, locale()), XLSX_TYPE
     headers = {"Content-Disposition": f'attachment; filename="delayed-requests-{code}-{today}.{kind}"',
                "Cache-Control": "no-store"}  # fmt: skip
     return current_app.response_class(body, mimetype=mimetype, headers=headers)
