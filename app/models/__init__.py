@@ -23,6 +23,7 @@ from .ratelimit import RateLimitCounter
 from .request import DelayNotice, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffToken
 from .survey import SurveyAnswer, SurveyResponse
+from .survey_form import OfficeSurveyForm, RetiredSurveyItem
 
 __all__ = [
     "AuditEntry",
@@ -46,10 +47,12 @@ __all__ = [
     "Office",
     "OfficeComplaintSettings",
     "OfficeNotificationSettings",
+    "OfficeSurveyForm",
     "OpeningPeriod",
     "OutboxMessage",
     "RateLimitCounter",
     "RequestEvent",
+    "RetiredSurveyItem",
     "Service",
     "ServiceRequest",
     "SlotQuota",

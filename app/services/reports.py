@@ -31,7 +31,7 @@ from app.domain.errors import N_, Forbidden, InvalidField, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
 from app.domain.status import Status
-from app.domain.survey import QUESTION_BY_ID
+from app.domain.survey_forms import ALL_ITEMS
 from app.domain.text import showable, tidy
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
@@ -398,7 +398,7 @@ class FollowUpItem:
 
     def questions(self) -> list[str]:
         """The English source text of each dissatisfied item (translated where shown)."""
-        return [QUESTION_BY_ID[q].text for q in self.dissatisfied if q in QUESTION_BY_ID]
+        return [ALL_ITEMS[q].text for q in self.dissatisfied if q in ALL_ITEMS]
 
 
 def follow_up_list(code: str | None, raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime):

@@ -122,12 +122,9 @@ def _value_label(group: str, value: object) -> str:
 
 
 def _customer_groups() -> dict[str, str]:
-    return {
-        "age_band": gettext(RESPONDENT_LABELS["age_band"]),
-        "occupation": gettext(RESPONDENT_LABELS["occupation"]),
-        "education": gettext(RESPONDENT_LABELS["education"]),
-        "channel": gettext("Channel of the visit"),
-    }
+    labels = {name: gettext(label) for name, label in RESPONDENT_LABELS.items()}
+    return {**{name: labels[name] for name in ("age_band", "occupation", "education")},
+            "channel": gettext("Channel of the visit")}  # fmt: skip
 
 
 def evidence_tables(report: Report, locale: str) -> list[Table]:

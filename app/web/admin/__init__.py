@@ -23,7 +23,7 @@ from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
 from app.domain.roles import Role, StaffMember
 from app.services import admin as admin_service
-from app.services import admin_closures, admin_complaints, admin_staff
+from app.services import admin_closures, admin_complaints, admin_staff, admin_survey
 from notifier.dates import thai_date
 
 from ..context import locale, login_rate, now
@@ -535,6 +535,40 @@ def save_complaint_summary(code: str):
         ),
         gettext("Saved."),
     )
+
+
+# --- the survey form (seed 004's example 1 or 2) -------------------------------------------
+
+
+@admin.get("/<code>/survey")
+@login_required
+def survey_settings(code: str):
+    from app.domain.survey import GROUP_LABELS
+
+    page = admin_survey.survey_page(code, staff())
+    return _render("survey.html", page=page, office=page.office, section="survey", group_labels=GROUP_LABELS)
+
+
+@admin.post("/<code>/survey/form")
+@login_required
+def choose_survey_form(code: str):
+    return _act(code, "survey_settings",
+                lambda: admin_survey.choose_form(code, staff(), request.form.get("form"), now=now()),
+                gettext("Saved. Citizens are asked this form from now on; past answers keep theirs."))  # fmt: skip
+
+
+@admin.post("/<code>/survey/items/<item>/retire")
+@login_required
+def retire_survey_item(code: str, item: str):
+    return _act(code, "survey_settings", lambda: admin_survey.retire_item(code, staff(), item, now=now()),
+                gettext("The item is no longer asked; its answers stay in the reports."))  # fmt: skip
+
+
+@admin.post("/<code>/survey/items/<item>/restore")
+@login_required
+def restore_survey_item(code: str, item: str):
+    return _act(code, "survey_settings", lambda: admin_survey.restore_item(code, staff(), item, now=now()),
+                gettext("The item is asked again."))  # fmt: skip
 
 
 # --- the audit ------------------------------------------------------------------------------
