@@ -30,6 +30,7 @@ from ..context import locale, login_rate, now
 from ..counter import sign_in_page
 from ..errors import translate
 from ..formatting import register_filters
+from . import audit_text
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.record_once(lambda state: register_filters(state.app))
@@ -579,4 +580,18 @@ def restore_survey_item(code: str, item: str):
 def audit(code: str):
     first, last = admin_rules.read_audit_range(request.args.get("from"), request.args.get("to"), _today())
     office, lines = admin_service.office_audit(code, staff(), first, last)
-    return _render("audit.html", office=office, section="audit", lines=lines, first=first, last=last)
+    return _render("audit.html", office=office, section="audit", lines=lines, first=first, last=last,
+                   say=lambda line: audit_text.line_sentences(line, locale()))  # fmt: skip
+
+
+@admin.get("/<code>/audit.csv")
+@login_required
+def audit_export(code: str):
+    """The raw record of the range (what the page shows as sentences), as CSV."""
+    first, last = admin_rules.read_audit_range(request.args.get("from"), request.args.get("to"), _today())
+    office, lines = admin_service.office_audit(code, staff(), first, last)
+    name = f"khiw-audit-{office.code}-{first.isoformat()}-{last.isoformat()}.csv"
+    return audit_text.raw_csv(lines, locale()), 200, {
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+    }  # fmt: skip
