@@ -24,16 +24,20 @@ from app.domain.errors import N_, KhiwError
 from app.domain.roles import Role, StaffMember
 from app.services import admin as admin_service
 from app.services import admin_closures, admin_complaints, admin_staff, admin_survey
+from app.services.office_rules import catalogue
 from notifier.dates import thai_date
 
 from ..context import locale, login_rate, now
 from ..counter import sign_in_page
 from ..errors import translate
 from ..formatting import register_filters
+from ..staff_header import AREAS, area_url, staff_header
 from . import audit_text
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.record_once(lambda state: register_filters(state.app))
+# The one header of the back-office pages (settings, reports, live view, requests, complaints).
+admin.app_context_processor(lambda: {"staff_header": staff_header})
 
 #: The largest upload of a holiday file (the rest of Khiw refuses bodies over 64 kB).
 HOLIDAY_UPLOAD_MAX = admin_rules.HOLIDAY_FILE_MAX + 16 * 1024
@@ -126,6 +130,18 @@ def logout():
     if ActionForm().validate_on_submit():
         logout_user()
     return redirect(url_for("admin.login"))
+
+
+@admin.get("/go")
+@login_required
+def go_to_office():
+    """The header's office picker: the same area (and settings page) for the office chosen."""
+    code = request.args.get("office") or ""
+    if code not in catalogue().by_code:
+        return redirect(url_for("admin.home"))
+    area = request.args.get("to")
+    area = area if area in {key for key, _, _ in AREAS} else "settings"
+    return redirect(area_url(area, code, request.args.get("page")))
 
 
 @admin.get("/")

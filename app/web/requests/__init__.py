@@ -49,7 +49,12 @@ def _office_code(member: StaffMember) -> str:
         return offices.by_id[member.office_id].code
     code = request.values.get("office") or ""
     if code not in offices.by_code:
-        raise NotFound(N_("Choose an office: add ?office=<code> to the address."))
+        # An administrator without ?office= starts at the first office (the header's picker
+        # changes it) rather than a 404 asking for the address to be edited.
+        active = offices.active()
+        if not active:
+            raise NotFound(N_("There are no offices yet."))
+        return active[0].code
     return code
 
 
