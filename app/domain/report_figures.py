@@ -238,4 +238,5 @@ FIGURE_LABELS = {
     "overdue": N_("overdue"),
     "notices_sent": N_("delay notices sent"),
     "median_hours_to_resolve": N_("median hours to resolve"),
+    "completed_on_time_pct": N_("completed on time %"),
 }

@@ -166,8 +166,9 @@ def evidence_tables(report: Report, locale: str) -> list[Table]:
     if yoy:
         now, before = yoy["this_period"], yoy["a_year_earlier"]
         table = Table(gettext("Satisfaction: this period and a year earlier"),
-                      [Column(gettext("Figure")), Column(gettext("This period")), Column(gettext("A year earlier")),
-                       Column(gettext("Change (points)"), "num")], note=_target_note())  # fmt: skip
+                      [Column(gettext("Figure")), Column(gettext("This period"), "num"),
+                       Column(gettext("A year earlier"), "num"), Column(gettext("Change (points)"), "num")],
+                      note=_target_note())  # fmt: skip
         table.rows.append([gettext("From"), Cell(now["from"], "date"), Cell(before["from"], "date"), None])
         table.rows.append([gettext("To"), Cell(now["to"], "date"), Cell(before["to"], "date"), None])
         table.rows.append([gettext("Responses"), Cell(now["responses"], "int"), Cell(before["responses"], "int"),
@@ -200,7 +201,8 @@ def evidence_tables(report: Report, locale: str) -> list[Table]:
     if cyoy:
         now, before = cyoy["this_period"], cyoy["a_year_earlier"]
         table = Table(gettext("Complaints: this period and a year earlier"),
-                      [Column(gettext("Figure")), Column(gettext("This period")), Column(gettext("A year earlier"))],
+                      [Column(gettext("Figure")), Column(gettext("This period"), "num"),
+                       Column(gettext("A year earlier"), "num")],
                       note=gettext("GECC 8.3 target: at least %(pct)s %% of complaints resolved.",
                                    pct=f"{RESOLVED_TARGET_PCT:.0f}"))  # fmt: skip
         rows = [("From", "from", "date"), ("To", "to", "date"), ("Complaints received", "received", "int"),

@@ -224,3 +224,19 @@ def test_the_report_page_shows_the_same_tables_in_thai_and_english(client, evide
     assert "ความพึงพอใจจำแนกตามช่องบริการ" in thai and "ช่วงเดียวกันปีก่อน" in thai and "66.7 %" in thai
     assert "Satisfaction per clerk" in english and "Complaints per topic" in english and "−" not in english
     assert english.count('class="evidence-table"') >= 7 and "-5.0" in english
+
+
+def test_every_figure_of_the_report_has_words_for_its_name(client, evidence):
+    from app.domain.channels import Channel
+    from app.domain.report_figures import FIGURE_LABELS, flatten
+    from app.domain.survey import GROUP_LABELS
+    from app.web.report_export import EVIDENCE_SECTIONS
+
+    office, head = evidence
+    body = client.get(f"/api/v1/offices/{office.code}/report?{RANGE}", headers=head).json
+
+    names = {part for s in body if s not in ("from", "to", *EVIDENCE_SECTIONS) for name, _ in flatten(body[s])
+             for part in name.split(".")}  # fmt: skip
+    unnamed = sorted(p for p in names if p not in FIGURE_LABELS and p not in GROUP_LABELS and not Channel.parse(p)
+                     and not p.isdigit())  # fmt: skip
+    assert unnamed == []
