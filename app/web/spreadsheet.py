@@ -116,11 +116,6 @@ def display_text(value: object, kind: str) -> str:
     return str(value)
 
 
-def is_number(value: object, kind: str) -> bool:
-    value, kind = _split(value, kind)
-    return kind in ("int", "num", "pct")
-
-
 def to_csv(preamble: Sequence[tuple[str, object]], tables: Sequence[Table]) -> bytes:
     """UTF-8 with a byte-order mark (so spreadsheet programs read the Thai): the preamble's
     label/value lines, then each table: its title, its header, its rows, an empty line."""

@@ -53,9 +53,9 @@ def _page_helpers() -> dict:
         args = {k: v for k, v in request.args.items() if k != "lang"}
         return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
 
-    from ..spreadsheet import display_text, is_number
+    from ..spreadsheet import display_text
 
-    return {"lang_url": lang_url, "cell_text": display_text, "is_number": is_number}
+    return {"lang_url": lang_url, "cell_text": display_text}
 
 
 def staff() -> StaffMember:
