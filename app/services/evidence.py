@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.domain import evidence_figures as rules
 from app.domain.calendar import to_utc
 from app.domain.channels import Channel
 from app.domain.report_figures import satisfaction_figures
-from app.domain.survey import RESPONDENT_OPTIONS
+from app.domain.survey import RATINGS, RESPONDENT_OPTIONS
 from app.domain.survey_forms import ALL_ITEMS, ITEM_ORDER
 from app.models import Complaint, ComplaintTopic, Counter, Office, Staff, SurveyAnswer, SurveyResponse
 
@@ -53,11 +53,14 @@ def _grouped(office_ids: Sequence[int], first: date, last: date) -> tuple[list, 
     where = _in_range(office_ids, first, last)
     columns = [getattr(_r, name) for name in _GROUPED]
     connection = reading()
-    ratings = connection.execute(
-        select(*columns, _a.rating, func.count()).select_from(_rated).where(*where).group_by(*columns, _a.rating)
-    ).all()
+    per_rating = [func.sum(case((_a.rating == rating, 1), else_=0)) for rating in RATINGS]
+    rows = connection.execute(
+        select(*columns, *per_rating).select_from(_rated).where(*where).group_by(*columns)
+    ).all()  # fmt: skip
+    ratings = [(*row[: len(columns)], rating, int(row[len(columns) + n] or 0))
+               for row in rows for n, rating in enumerate(RATINGS)]  # fmt: skip
     people = connection.execute(select(*columns, func.count()).where(*where).group_by(*columns)).all()
-    memo[key] = found = ([tuple(r) for r in ratings], [tuple(p) for p in people])
+    memo[key] = found = (ratings, [tuple(p) for p in people])
     return found
 
 
@@ -124,6 +127,13 @@ def satisfaction_by_clerk(office_ids: Sequence[int], first: date, last: date) ->
 
 
 def _satisfaction(office_ids: Sequence[int], first: date, last: date) -> dict:
+    from .reports import _memo
+
+    key = ("satisfaction", tuple(office_ids), first, last)
+    if key in _memo():
+        figures = _memo()[key]
+        return {"from": first.isoformat(), "to": last.isoformat(), "responses": figures["responses"],
+                "satisfied_pct": figures["satisfied_pct"], "groups": figures["groups"]}  # fmt: skip
     where = _in_range(office_ids, first, last)
     connection = reading()
     responses = connection.execute(select(func.count()).select_from(SurveyResponse.__table__).where(*where))

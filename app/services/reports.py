@@ -168,7 +168,10 @@ def satisfaction_figures(office_ids: Sequence[int], first: date, last: date) -> 
         .where(*in_range)
         .group_by(_a.question_group, _a.rating)
     ).all()
-    return figures.satisfaction_figures(responses.scalar_one(), [tuple(row) for row in counts])
+    _memo()[("satisfaction", tuple(office_ids), first, last)] = found = figures.satisfaction_figures(
+        responses.scalar_one(), [tuple(row) for row in counts]
+    )  # the year-over-year section reuses it (app.services.evidence)
+    return found
 
 
 def no_show_figures(office_ids: Sequence[int], first: date, last: date) -> dict:
