@@ -31,9 +31,11 @@ from app.domain.errors import N_, Forbidden, InvalidField, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
 from app.domain.status import Status
-from app.domain.survey import QUESTION_BY_ID
+from app.domain.survey_forms import ALL_ITEMS
+from app.domain.text import showable, tidy
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
+from . import evidence
 from .complaints import complaint_figures
 from .message_figures import message_figures
 from .office_rules import catalogue, office_rules
@@ -167,7 +169,10 @@ def satisfaction_figures(office_ids: Sequence[int], first: date, last: date) -> 
         .where(*in_range)
         .group_by(_a.question_group, _a.rating)
     ).all()
-    return figures.satisfaction_figures(responses.scalar_one(), [tuple(row) for row in counts])
+    _memo()[("satisfaction", tuple(office_ids), first, last)] = found = figures.satisfaction_figures(
+        responses.scalar_one(), [tuple(row) for row in counts]
+    )  # the year-over-year section reuses it (app.services.evidence)
+    return found
 
 
 def no_show_figures(office_ids: Sequence[int], first: date, last: date) -> dict:
@@ -250,6 +255,16 @@ register_section("follow_ups", follow_up_figures)
 register_section("complaints", complaint_figures)  # issue 13: complaints and their service level
 register_section("requests", request_figures)  # issue 13: Section 10 requests and delay notices
 register_section("messages", message_figures)  # issue 18: messages per channel (SMS, e-mail, LINE), delivered
+# issue 19 §3: the evidence seed 004, GECC and PMQA ask for (app.services.evidence)
+register_section("satisfaction_items", evidence.satisfaction_items)
+register_section("satisfaction_by_group", evidence.satisfaction_by_group)
+register_section("satisfaction_by_counter", evidence.satisfaction_by_counter)
+register_section("satisfaction_by_clerk", evidence.satisfaction_by_clerk)
+register_section("satisfaction_year_over_year", evidence.satisfaction_year_over_year)
+register_section("complaints_by_topic", evidence.complaints_by_topic)
+if evidence.has_complaint_channel():
+    register_section("complaints_by_channel", evidence.complaints_by_channel)
+register_section("complaints_year_over_year", evidence.complaints_year_over_year)
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -388,7 +403,7 @@ class FollowUpItem:
 
     def questions(self) -> list[str]:
         """The English source text of each dissatisfied item (translated where shown)."""
-        return [QUESTION_BY_ID[q].text for q in self.dissatisfied if q in QUESTION_BY_ID]
+        return [ALL_ITEMS[q].text for q in self.dissatisfied if q in ALL_ITEMS]
 
 
 def follow_up_list(code: str | None, raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime):
@@ -437,7 +452,9 @@ def mark_followed_up(response_id: object, note: object, staff: StaffMember, *, n
     note and records who and when anew."""
     if not isinstance(note, str):
         note = ""
-    note = note.strip()
+    if not showable(note):
+        raise InvalidField("note", N_("Remove the control or invisible characters from this field."))
+    note = tidy(note)
     if len(note) > NOTE_MAX:
         raise InvalidField("note", N_("Please keep the note under %(max)s characters."), max=NOTE_MAX)
     found = None
