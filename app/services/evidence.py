@@ -23,6 +23,7 @@ from app.domain.survey import RATINGS, RESPONDENT_OPTIONS
 from app.domain.survey_forms import ALL_ITEMS, ITEM_ORDER
 from app.models import Complaint, ComplaintTopic, Counter, Office, Staff, SurveyAnswer, SurveyResponse
 
+from .report_memo import memo as report_memo
 from .transactions import reading
 
 _r = SurveyResponse.__table__.c
@@ -44,10 +45,8 @@ def _grouped(office_ids: Sequence[int], first: date, last: date) -> tuple[list, 
     """(ratings, people) of the range grouped by every grouping column at once — two queries
     instead of two per grouping; each grouping then sums its own column in Python (the
     combinations are a few thousand at most, against ~100,000 answers a year)."""
-    from .reports import _memo  # the report's memo (reports registers these sections: imported late)
-
     key = ("evidence_groups", tuple(office_ids), first, last)
-    memo = _memo()
+    memo = report_memo()
     if key in memo:
         return memo[key]
     where = _in_range(office_ids, first, last)
@@ -127,11 +126,9 @@ def satisfaction_by_clerk(office_ids: Sequence[int], first: date, last: date) ->
 
 
 def _satisfaction(office_ids: Sequence[int], first: date, last: date) -> dict:
-    from .reports import _memo
-
     key = ("satisfaction", tuple(office_ids), first, last)
-    if key in _memo():
-        figures = _memo()[key]
+    if key in report_memo():
+        figures = report_memo()[key]
         return {"from": first.isoformat(), "to": last.isoformat(), "responses": figures["responses"],
                 "satisfied_pct": figures["satisfied_pct"], "groups": figures["groups"]}  # fmt: skip
     where = _in_range(office_ids, first, last)

@@ -17,7 +17,6 @@ history outside the range.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -39,6 +38,8 @@ from . import evidence
 from .complaints import complaint_figures
 from .message_figures import message_figures
 from .office_rules import catalogue, office_rules
+from .report_memo import memo as _memo
+from .report_memo import sections_memo
 from .requests import request_figures
 from .transactions import is_sqlite, reading, writing
 
@@ -83,16 +84,6 @@ def offices_for(staff: StaffMember) -> list[OfficeRules]:
 
 
 # --- SQL helpers ------------------------------------------------------------------------------
-
-_sections_memo: ContextVar[dict | None] = ContextVar("report_memo", default=None)
-
-
-def _memo() -> dict:
-    """What one report's sections share (the ticket counts, the durations): computed once per
-    report, forgotten after it. Outside a report, a fresh dict each call."""
-    memo = _sections_memo.get()
-    return memo if memo is not None else {}
-
 
 def _seconds(later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
     """``later − earlier`` in seconds, computed by the database."""
@@ -302,11 +293,11 @@ class Report:
 
 
 def _report(office_ids: Sequence[int], reach: figures.ReportRange) -> dict[str, dict]:
-    token = _sections_memo.set({})
+    token = sections_memo.set({})
     try:
         return {name: provider(office_ids, reach.first, reach.last) for name, provider in SECTIONS.items()}
     finally:
-        _sections_memo.reset(token)
+        sections_memo.reset(token)
 
 
 def office_report(code: str, raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime) -> Report:
