@@ -43,6 +43,11 @@ def visits(client, clock, offices):  # noqa: F811
     return mine, finished_visit
 
 
+def citizen(client):
+    """A browser with no staff session: a survey answered from a staff session is refused."""
+    return client.application.test_client()
+
+
 def test_an_office_asks_example_1_until_its_head_chooses_example_2_with_all_30_items(client, visits):
     _, finished_visit = visits
     before = client.get(f"/api/v1/bookings/{finished_visit()}/survey").json
@@ -69,16 +74,16 @@ def test_answers_keep_their_form_and_items_and_both_forms_stay_in_the_report(cli
     office, finished_visit = visits
     head = add_clerk("head-api", office.id, role="head")
     old = finished_visit()
-    first = client.post(f"/api/v1/bookings/{old}/survey", json={"answers": {"process_1": "satisfied"}})
+    first = citizen(client).post(f"/api/v1/bookings/{old}/survey", json={"answers": {"process_1": "satisfied"}})
     assert first.status_code == 201
     post(client, "/admin/pa-sang/survey/form", {"form": "example_2"}, page="/admin/pa-sang/survey")
     new = finished_visit()
 
-    stale = client.post(f"/api/v1/bookings/{new}/survey", json={"answers": {"process_1": "satisfied"}},
+    stale = citizen(client).post(f"/api/v1/bookings/{new}/survey", json={"answers": {"process_1": "satisfied"}},
                         headers={"Accept-Language": "en"})  # fmt: skip
     body = {"answers": {"ex2_01": "very_satisfied", "ex2_07": "dissatisfied"}, "improve": "ลดขั้นตอนการยื่นเอกสาร",
             "feedback_channel": "website", "suggestion": "ขอบคุณครับ"}  # fmt: skip
-    answered = client.post(f"/api/v1/bookings/{new}/survey", json=body)
+    answered = citizen(client).post(f"/api/v1/bookings/{new}/survey", json=body)
 
     assert (stale.status_code, stale.json["error"]["field"]) == (400, "answers")
     assert answered.status_code == 201
@@ -96,13 +101,13 @@ def test_a_retired_item_is_no_longer_asked_but_its_answers_stay_and_it_can_be_as
     office, finished_visit = visits
     head = add_clerk("head-api", office.id, role="head")
     first = finished_visit()
-    answered = client.post(f"/api/v1/bookings/{first}/survey", json={"answers": {"staff_2": "satisfied"}})
+    answered = citizen(client).post(f"/api/v1/bookings/{first}/survey", json={"answers": {"staff_2": "satisfied"}})
     assert answered.status_code == 201
 
     post(client, "/admin/pa-sang/survey/items/staff_2/retire", {}, page="/admin/pa-sang/survey")
     token = finished_visit()
     asked = [q["id"] for q in client.get(f"/api/v1/bookings/{token}/survey").json["questions"]]
-    refused = client.post(f"/api/v1/bookings/{token}/survey", json={"answers": {"staff_2": "satisfied"}})
+    refused = citizen(client).post(f"/api/v1/bookings/{token}/survey", json={"answers": {"staff_2": "satisfied"}})
     report = client.get(f"/api/v1/offices/{office.code}/report?from=2026-11-01&to=2026-11-30", headers=head).json
     page = client.get("/admin/pa-sang/survey").get_data(as_text=True)
 
