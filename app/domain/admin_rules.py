@@ -30,7 +30,9 @@ from .office_spec import (
     NAME_MAX,
     WEB_SLOT_MINUTES,
 )
+from .report_figures import check_typed_day
 from .roles import Role, StaffMember
+from .text import showable, tidy
 from .verification import HOLD_MINUTES_RANGE, parse_verification
 from .working_days import DayKind
 
@@ -148,8 +150,14 @@ def in_thailand(lat: float, lon: float) -> bool:
 
 
 def _text(form: Mapping[str, str], name: str) -> str:
+    """A field as typed, trimmed; every staff-typed text (names, addresses, reasons, notes)
+    follows the free-text rule (``app.domain.text``): no control or invisible characters."""
     value = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if not showable(value):
+        raise InvalidField(name, N_("Remove the control or invisible characters from this field."))
+    return tidy(value)
 
 
 def _name(form: Mapping[str, str], name: str, max_length: int = NAME_MAX) -> str:
@@ -197,6 +205,39 @@ def read_date(value: str, name: str) -> date:
         return date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise InvalidField(name, N_("Enter a date as YYYY-MM-DD, e.g. 2027-01-01.")) from None
+
+
+#: The audit page's default range: the last 30 days.
+AUDIT_DEFAULT_DAYS = 30
+
+
+def read_audit_range(raw_from: object, raw_to: object, today: date) -> tuple[date, date]:
+    """The audit page's ``from``/``to`` (both included; the last 30 days by default); a date
+    that cannot be read, lies outside 2000–2100, or ends before it starts is refused naming
+    the field."""
+
+    unreadable = {
+        "from": N_("Write the start date as YYYY-MM-DD, e.g. 2026-11-30."),
+        "to": N_("Write the end date as YYYY-MM-DD, e.g. 2026-11-30."),
+    }
+
+    def read(raw: object, name: str) -> date | None:
+        if raw in (None, ""):
+            return None
+        try:
+            day = date.fromisoformat(raw.strip()) if isinstance(raw, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidField(name, unreadable[name])
+        return check_typed_day(day, name)
+
+    typed_first = read(raw_from, "from")
+    last = read(raw_to, "to") or today
+    first = typed_first or last - timedelta(days=AUDIT_DEFAULT_DAYS)
+    if last < first:
+        raise InvalidField("to", N_("The end date is before the start date."))
+    return first, last
 
 
 def _future_date(form: Mapping[str, str], name: str, today: date) -> date:

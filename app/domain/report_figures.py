@@ -24,6 +24,27 @@ SATISFACTION_TARGET_PCT = 80.0
 MAX_REPORT_DAYS = 366
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+#: The days a person may type on a report or audit page: Khiw keeps nothing older, and a
+#: year like 0001 or 9999 only overflows the clock (a 500 before, issue 21).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def check_typed_day(day: date, field: str) -> date:
+    """``day`` if it lies between EARLIEST_DAY and LATEST_DAY, else InvalidField naming ``field``."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        message = {
+            "from": N_("The start date must be from %(first)s to %(last)s."),
+            "to": N_("The end date must be from %(first)s to %(last)s."),
+        }.get(field, N_("Choose a date from %(first)s to %(last)s."))
+        raise InvalidField(
+            field,
+            message,
+            first=EARLIEST_DAY.isoformat(),
+            last=LATEST_DAY.isoformat(),
+        )
+    return day
+
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float | None:
     """The ``pct`` percentile by linear interpolation between the closest ranks (the method of
@@ -143,12 +164,14 @@ def read_report_range(raw_from: object, raw_to: object, *, today: date) -> Repor
         try:
             if not isinstance(raw, str) or not _ISO_DAY.fullmatch(raw):
                 raise ValueError
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise InvalidField(field, N_("Give the date as YYYY-MM-DD, e.g. 2026-11-30.")) from None
+        return check_typed_day(day, field)
 
+    typed_first = parse(raw_from, "from")
     last = parse(raw_to, "to") or today
-    first = parse(raw_from, "from") or last.replace(day=1)
+    first = typed_first or last.replace(day=1)
     if last < first:
         raise InvalidField("to", N_("The end date is before the start date."))
     if (last - first).days + 1 > MAX_REPORT_DAYS:
@@ -229,4 +252,6 @@ FIGURE_LABELS = {
     "sent": N_("sent"),
     "failed": N_("failed"),
     "delivered_pct": N_("delivered %"),
+    "median_hours_to_resolve": N_("median hours to resolve"),
+    "completed_on_time_pct": N_("completed on time %"),
 }

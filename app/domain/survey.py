@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .errors import N_, InvalidField
+from .text import showable, tidy
 
 RATINGS = ("very_satisfied", "satisfied", "dissatisfied")
 RATING_LABELS = {
@@ -104,13 +105,18 @@ class SurveySubmission:
         return "dissatisfied" in self.answers.values() or bool(self.suggestion)
 
 
-def read_submission(answers: object, suggestion: object = None, respondent: object = None) -> SurveySubmission:
-    """Check a survey as sent (API JSON or a page's form); raise InvalidField naming the field."""
+def read_submission(
+    answers: object, suggestion: object = None, respondent: object = None, questions: Mapping | None = None
+) -> SurveySubmission:
+    """Check a survey as sent (API JSON or a page's form) against the items asked
+    (``questions``, id → Question: the office's form; example 1's by default); raise
+    InvalidField naming the field."""
+    asked = QUESTION_BY_ID if questions is None else questions
     if not isinstance(answers, Mapping) or not answers:
         raise InvalidField("answers", N_("Rate at least one item."))
     checked = {}
     for question_id, rating in answers.items():
-        if question_id not in QUESTION_BY_ID:
+        if question_id not in asked:
             raise InvalidField("answers", N_("There is no survey item %(item)s."), item=str(question_id)[:40])
         if rating not in RATINGS:
             raise InvalidField(
@@ -119,7 +125,9 @@ def read_submission(answers: object, suggestion: object = None, respondent: obje
         checked[question_id] = rating
     if suggestion is not None and not isinstance(suggestion, str):
         raise InvalidField("suggestion", N_("The suggestion must be text."))
-    text = (suggestion or "").strip() or None
+    if suggestion and not showable(suggestion):
+        raise InvalidField("suggestion", N_("Remove the control or invisible characters from the suggestion."))
+    text = tidy(suggestion or "") or None
     if text and len(text) > SUGGESTION_MAX:
         raise InvalidField("suggestion", N_("Please keep the suggestion under %(max)s characters."), max=SUGGESTION_MAX)
     if respondent is None:

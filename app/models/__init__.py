@@ -24,6 +24,7 @@ from .ratelimit import RateLimitCounter
 from .request import DelayNotice, LetterCounter, RequestEvent, ServiceRequest
 from .staff import Kiosk, Staff, StaffSession, StaffToken
 from .survey import CounterTap, SurveyAnswer, SurveyResponse
+from .survey_form import OfficeSurveyForm, RetiredSurveyItem
 
 __all__ = [
     "AuditEntry",
@@ -50,10 +51,12 @@ __all__ = [
     "Office",
     "OfficeComplaintSettings",
     "OfficeNotificationSettings",
+    "OfficeSurveyForm",
     "OpeningPeriod",
     "OutboxMessage",
     "RateLimitCounter",
     "RequestEvent",
+    "RetiredSurveyItem",
     "Service",
     "ServiceRequest",
     "SlotQuota",

@@ -34,6 +34,11 @@ class SurveyResponse(db.Model):
     education: Mapped[str | None] = mapped_column(String(20))
     occupation: Mapped[str | None] = mapped_column(String(20))
     suggestion: Mapped[str | None] = mapped_column(Text)
+    # The form the response answered (seed 004's example 1 or 2), and example 2's items 28
+    # (what to improve, free text) and 29 (the channel that suits the person to give views).
+    form: Mapped[str] = mapped_column(String(20), default="example_1", server_default="example_1")
+    improve: Mapped[str | None] = mapped_column(Text)
+    feedback_channel: Mapped[str | None] = mapped_column(String(20))
     # A dissatisfied answer or a suggestion: the office head follows it up.
     needs_follow_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

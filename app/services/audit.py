@@ -9,16 +9,18 @@ cancelled, never whose.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from sqlalchemy import select
 
+from app.domain import audit_sentences as sentences_rules
 from app.domain.calendar import BANGKOK, to_utc
 from app.domain.roles import StaffMember
+from app.domain.survey_forms import ALL_ITEMS
 from app.extensions import db
-from app.models import AuditEntry, Staff
+from app.models import AuditEntry, Counter, Service, Staff
 
 from .transactions import reading
 
@@ -77,6 +79,16 @@ class AuditLine:
     action: str
     before: dict | None
     after: dict | None
+    display_name: str | None = None  # who, as they are called (the raw record keeps the username)
+    names: sentences_rules.Names = field(default_factory=sentences_rules.Names, compare=False, repr=False)
+
+    @property
+    def who(self) -> str:
+        return self.display_name or self.username
+
+    def sentences(self) -> list[sentences_rules.Sentence]:
+        """The record as sentences for a head (``app.domain.audit_sentences``)."""
+        return sentences_rules.sentences(self.entity, self.entity_id, self.action, self.before, self.after, self.names)
 
     @property
     def local(self) -> datetime:
@@ -94,10 +106,11 @@ def audit_lines(office_id: int, first: date, last: date) -> list[AuditLine]:
     """An office's audit rows from ``first`` to ``last`` (office dates), newest first."""
     a = AuditEntry.__table__.c
     s = Staff.__table__.c
+    names = _names(office_id)
     rows = (
         reading()
         .execute(
-            select(a.at, s.username, a.entity, a.entity_id, a.action, a.before, a.after)
+            select(a.at, s.username, s.display_name, a.entity, a.entity_id, a.action, a.before, a.after)
             .select_from(AuditEntry.__table__.outerjoin(Staff.__table__, s.id == a.staff_id))
             .where(
                 a.office_id == office_id,
@@ -118,6 +131,23 @@ def audit_lines(office_id: int, first: date, last: date) -> list[AuditLine]:
             action=row.action,
             before=row.before,
             after=row.after,
+            display_name=row.display_name,
+            names=names,
         )
         for row in rows
     ]
+
+
+def _names(office_id: int) -> sentences_rules.Names:
+    """What the sentences name things by: counters by number, services and accounts by name."""
+    connection = reading()
+    k, v, s = Counter.__table__.c, Service.__table__.c, Staff.__table__.c
+    counters = {str(i): n for i, n in connection.execute(select(k.id, k.number).where(k.office_id == office_id))}
+    services = {str(i): n for i, n in connection.execute(select(v.id, v.name_th).where(v.office_id == office_id))}
+    people = dict(connection.execute(select(s.username, s.display_name).where(s.office_id == office_id)).all())
+    return sentences_rules.Names(
+        counter_number=counters.get,
+        service_name=services.get,
+        staff_name=people.get,
+        item_text=lambda item: ALL_ITEMS[item].text if item in ALL_ITEMS else None,
+    )

@@ -17,8 +17,8 @@ from sqlalchemy import func, insert, select
 
 from app.domain.calendar import to_utc
 from app.domain.channels import Channel
-from app.domain.survey import QUESTIONS
-from app.models import Booking, BookingEvent, DailyQuota, SurveyAnswer, SurveyResponse
+from app.domain.survey import QUESTIONS, RESPONDENT_OPTIONS
+from app.models import Booking, BookingEvent, DailyQuota, Staff, SurveyAnswer, SurveyResponse
 
 from .office_rules import office_rules
 from .transactions import reading, writing
@@ -155,11 +155,26 @@ def _quotas(connection, office, day: date, tickets: list[dict]) -> None:
         connection.execute(insert(DailyQuota.__table__), rows)
 
 
+def _respondent(rng: random.Random) -> dict:
+    """Optional details as people give them: about a third leave each one out."""
+    return {
+        name: (rng.choice(list(options)) if rng.random() < 0.7 else None)
+        for name, options in RESPONDENT_OPTIONS.items()
+    }
+
+
 def _survey(connection, rng: random.Random, office_id: int, visits: list[tuple[int, dict, datetime]]) -> None:
     if not visits:
         return
     table = SurveyResponse.__table__
     rows, ratings = [], []
+    # Who answered and who served (seed 004's customer groups, the clerk): drawn from their own
+    # generator, so the tickets and ratings above stay what they were for a given seed.
+    people = random.Random(rng.random())
+    s = Staff.__table__.c
+    clerks = list(reading().execute(
+        select(s.id).where(s.office_id == office_id, s.role == "clerk", s.active.is_(True)).order_by(s.id)
+    ).scalars()) or [None]  # fmt: skip
     for booking_id, ticket, finished in visits:
         asked = rng.sample(QUESTIONS, k=rng.randint(3, 8))
         # Most visitors are satisfied; about one answer in ten is not.
@@ -168,9 +183,10 @@ def _survey(connection, rng: random.Random, office_id: int, visits: list[tuple[i
         rows.append(
             {
                 "booking_id": booking_id, "office_id": office_id, "service_id": ticket["service_id"],
-                "counter_id": ticket["counter_id"], "staff_id": None, "channel": ticket["channel"],
+                "counter_id": ticket["counter_id"], "channel": ticket["channel"],
                 "day": ticket["day"], "submitted_at": finished + timedelta(minutes=10), "suggestion": suggestion,
                 "needs_follow_up": "dissatisfied" in chosen.values() or bool(suggestion),
+                **_respondent(people), "staff_id": people.choice(clerks),
             }
         )  # fmt: skip
         ratings.append(chosen)

@@ -17,7 +17,6 @@ history outside the range.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -31,12 +30,16 @@ from app.domain.errors import N_, Forbidden, InvalidField, NotFound
 from app.domain.office import OfficeRules
 from app.domain.roles import Role, StaffMember
 from app.domain.status import Status
-from app.domain.survey import QUESTION_BY_ID
+from app.domain.survey_forms import ALL_ITEMS
+from app.domain.text import showable, tidy
 from app.models import Booking, DailyQuota, SurveyAnswer, SurveyFollowUp, SurveyResponse
 
+from . import evidence
 from .complaints import complaint_figures
 from .message_figures import message_figures
 from .office_rules import catalogue, office_rules
+from .report_memo import memo as _memo
+from .report_memo import sections_memo
 from .requests import report_today, request_figures
 from .transactions import is_sqlite, reading, writing
 
@@ -81,16 +84,6 @@ def offices_for(staff: StaffMember) -> list[OfficeRules]:
 
 
 # --- SQL helpers ------------------------------------------------------------------------------
-
-_sections_memo: ContextVar[dict | None] = ContextVar("report_memo", default=None)
-
-
-def _memo() -> dict:
-    """What one report's sections share (the ticket counts, the durations): computed once per
-    report, forgotten after it. Outside a report, a fresh dict each call."""
-    memo = _sections_memo.get()
-    return memo if memo is not None else {}
-
 
 def _seconds(later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
     """``later − earlier`` in seconds, computed by the database."""
@@ -167,7 +160,10 @@ def satisfaction_figures(office_ids: Sequence[int], first: date, last: date) -> 
         .where(*in_range)
         .group_by(_a.question_group, _a.rating)
     ).all()
-    return figures.satisfaction_figures(responses.scalar_one(), [tuple(row) for row in counts])
+    _memo()[("satisfaction", tuple(office_ids), first, last)] = found = figures.satisfaction_figures(
+        responses.scalar_one(), [tuple(row) for row in counts]
+    )  # the year-over-year section reuses it (app.services.evidence)
+    return found
 
 
 def no_show_figures(office_ids: Sequence[int], first: date, last: date) -> dict:
@@ -250,6 +246,16 @@ register_section("follow_ups", follow_up_figures)
 register_section("complaints", complaint_figures)  # issue 13: complaints and their service level
 register_section("requests", request_figures)  # issue 13: Section 10 requests and delay notices
 register_section("messages", message_figures)  # issue 18: messages per channel (SMS, e-mail, LINE), delivered
+# issue 19 §3: the evidence seed 004, GECC and PMQA ask for (app.services.evidence)
+register_section("satisfaction_items", evidence.satisfaction_items)
+register_section("satisfaction_by_group", evidence.satisfaction_by_group)
+register_section("satisfaction_by_counter", evidence.satisfaction_by_counter)
+register_section("satisfaction_by_clerk", evidence.satisfaction_by_clerk)
+register_section("satisfaction_year_over_year", evidence.satisfaction_year_over_year)
+register_section("complaints_by_topic", evidence.complaints_by_topic)
+if evidence.has_complaint_channel():
+    register_section("complaints_by_channel", evidence.complaints_by_channel)
+register_section("complaints_year_over_year", evidence.complaints_year_over_year)
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -287,11 +293,11 @@ class Report:
 
 
 def _report(office_ids: Sequence[int], reach: figures.ReportRange) -> dict[str, dict]:
-    token = _sections_memo.set({})
+    token = sections_memo.set({})
     try:
         return {name: provider(office_ids, reach.first, reach.last) for name, provider in SECTIONS.items()}
     finally:
-        _sections_memo.reset(token)
+        sections_memo.reset(token)
 
 
 def office_report(code: str, raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime) -> Report:
@@ -396,7 +402,7 @@ class FollowUpItem:
 
     def questions(self) -> list[str]:
         """The English source text of each dissatisfied item (translated where shown)."""
-        return [QUESTION_BY_ID[q].text for q in self.dissatisfied if q in QUESTION_BY_ID]
+        return [ALL_ITEMS[q].text for q in self.dissatisfied if q in ALL_ITEMS]
 
 
 def follow_up_list(code: str | None, raw_from: object, raw_to: object, staff: StaffMember, *, now: datetime):
@@ -445,7 +451,9 @@ def mark_followed_up(response_id: object, note: object, staff: StaffMember, *, n
     note and records who and when anew."""
     if not isinstance(note, str):
         note = ""
-    note = note.strip()
+    if not showable(note):
+        raise InvalidField("note", N_("Remove the control or invisible characters from this field."))
+    note = tidy(note)
     if len(note) > NOTE_MAX:
         raise InvalidField("note", N_("Please keep the note under %(max)s characters."), max=NOTE_MAX)
     found = None

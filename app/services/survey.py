@@ -15,9 +15,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import survey as rules
-from app.domain.errors import N_, InvalidState, NotFound
+from app.domain import survey_forms as forms
+from app.domain.errors import N_, InvalidField, InvalidState, NotFound
 from app.domain.status import Status
-from app.models import Booking, BookingEvent, Staff, SurveyAnswer, SurveyResponse
+from app.models import Booking, BookingEvent, OfficeSurveyForm, RetiredSurveyItem, Staff, SurveyAnswer, SurveyResponse
 
 from .office_rules import office_rules
 from .transactions import reading, writing
@@ -27,6 +28,8 @@ _events = BookingEvent.__table__
 _responses = SurveyResponse.__table__
 _answers = SurveyAnswer.__table__
 _staff = Staff.__table__
+_forms = OfficeSurveyForm.__table__
+_retired = RetiredSurveyItem.__table__
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class SurveyState:
     office_en: str
     open: bool
     answered: bool
+    form: forms.SurveyForm = forms.FORMS[forms.DEFAULT_FORM]
+    questions: tuple[rules.Question, ...] = rules.QUESTIONS  # the items the office asks now
 
     def office(self, locale: str) -> str:
         return self.office_en if locale == "en" else self.office_th
@@ -62,15 +67,38 @@ def survey_state(token: str) -> SurveyState:
 
     office = catalogue().by_id[visit.office_id]
     answered = bool(visit.answered)
+    form, retired = office_form(visit.office_id)
     return SurveyState(
         token=visit.token, number=visit.number, office_th=office.name_th, office_en=office.name_en,
         open=visit.status == Status.DONE.value and not answered, answered=answered,
+        form=form, questions=forms.asked_items(form, retired),
     )  # fmt: skip
 
 
-def answer_survey(token: str, submission: rules.SurveySubmission, *, now: datetime) -> SurveyState:
-    """Store the one response of a finished visit; a second one, or one before the visit is
-    done, is ``invalid_state``."""
+def office_form(office_id: int) -> tuple[forms.SurveyForm, frozenset[str]]:
+    """The form an office asks and the items of it the office retired."""
+    connection = reading()
+    chosen = connection.execute(select(_forms.c.form).where(_forms.c.office_id == office_id)).scalar()
+    retired = connection.execute(select(_retired.c.question_id).where(_retired.c.office_id == office_id)).scalars()
+    return forms.form_of(chosen), frozenset(retired)
+
+
+def asked_questions(token: str) -> dict[str, rules.Question]:
+    """The items the visit's office asks, by id (what a submission is checked against)."""
+    visit = _visit(token)
+    if visit is None:
+        raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
+    form, retired = office_form(visit.office_id)
+    return {q.id: q for q in forms.asked_items(form, retired)}
+
+
+def answer_survey(
+    token: str, submission: rules.SurveySubmission, *, now: datetime, improve: str | None = None,
+    feedback_channel: str | None = None,
+) -> SurveyState:
+    """Store the one response of a finished visit against the form its office asks now (its
+    items only; example 2's items 28 and 29 when that form asks them); a second one, or one
+    before the visit is done, is ``invalid_state``."""
     visit = _visit(token)
     if visit is None:
         raise NotFound(N_("No booking has this code. Check the link or the QR code on your ticket."))
@@ -79,6 +107,13 @@ def answer_survey(token: str, submission: rules.SurveySubmission, *, now: dateti
     if visit.status != Status.DONE.value:
         raise InvalidState(N_("The survey opens once your visit is finished."))
     staff_id = _clerk_of(visit.id)
+    form, retired = office_form(visit.office_id)
+    asked = {q.id for q in forms.asked_items(form, retired)}
+    stray = sorted(set(submission.answers) - asked)
+    if stray:
+        raise InvalidField("answers", N_("There is no survey item %(item)s."), item=stray[0][:40])
+    if not form.asks_improvement:
+        improve = feedback_channel = None
     try:
         with writing() as connection:
             response_id = connection.execute(
@@ -89,14 +124,15 @@ def answer_survey(token: str, submission: rules.SurveySubmission, *, now: dateti
                     "day": visit.day, "submitted_at": now, "sex": submission.sex,
                     "age_band": submission.age_band, "education": submission.education,
                     "occupation": submission.occupation, "suggestion": submission.suggestion,
-                    "needs_follow_up": submission.needs_follow_up,
+                    "needs_follow_up": submission.needs_follow_up or bool(improve),
+                    "form": form.code, "improve": improve, "feedback_channel": feedback_channel,
                 },
             ).scalar_one()  # fmt: skip
             connection.execute(
                 insert(_answers),
                 [
                     {"response_id": response_id, "question_id": qid,
-                     "question_group": rules.QUESTION_BY_ID[qid].group, "rating": rating}
+                     "question_group": forms.ALL_ITEMS[qid].group, "rating": rating}
                     for qid, rating in submission.answers.items()
                 ],
             )  # fmt: skip

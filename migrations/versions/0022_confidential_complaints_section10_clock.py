@@ -2,7 +2,7 @@
 question; Section 10 pause clock, postal address and the letters' running numbers
 
 Revision ID: 0022
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-06 08:00:00
 
 """
@@ -14,7 +14,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

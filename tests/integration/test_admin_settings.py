@@ -54,7 +54,8 @@ def test_a_head_turns_on_code_confirmation_and_the_hold_time(client, offices):
     [entry] = audit_rows("office")
     assert entry.before == {"verification": "none", "hold_minutes": 10}
     assert entry.after == {"verification": "otp", "hold_minutes": 15}
-    assert "none → otp" in client.get("/admin/pa-sang/audit").get_data(as_text=True)
+    audit_page = client.get("/admin/pa-sang/audit").get_data(as_text=True)
+    assert "None: a booking is made at once → Code by phone (OTP)" in audit_page
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def test_a_head_sets_a_services_processing_time(client, offices):
     assert (service.processing_days, service.processing_day_kind) == (15, "calendar")
     entry = audit_rows("service")[-1]
     assert (entry.before["processing_days"], entry.after["processing_days"]) == (None, 15)
-    assert "working → calendar" in client.get("/admin/pa-sang/audit?lang=en").get_data(as_text=True)
+    assert "working days → calendar days" in client.get("/admin/pa-sang/audit?lang=en").get_data(as_text=True)
 
     post(client, url, service_form(processing_days="", processing_day_kind="working"))  # empty: none stated
     assert office_rules("pa-sang").service("id-card").processing_days is None

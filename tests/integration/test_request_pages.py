@@ -93,10 +93,21 @@ def test_a_clerk_registers_records_a_delay_and_the_citizen_reads_the_reason(clie
     assert "รับใบอนุญาตได้ที่ช่อง 2" in client.get(f"/r/{token}").get_data(as_text=True)
     exported = client.get("/staff/requests/delayed.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][0] == "reference" and rows[1][0] == reference and rows[1][9] == "รอผลตรวจสอบจากอำเภอต้นทาง"
-    assert rows[1][2] == ""  # a clerk's copy names no applicant (the head's does: test below)
-    workbook = client.get("/staff/requests/delayed.xlsx")
+    header = rows.index(next(r for r in rows if r and r[0] == "เลขที่อ้างอิง"))  # Thai headers, not keys
+    assert rows[header][:3] == ["เลขที่อ้างอิง", "บริการ", "ผู้ยื่นคำขอ"]
+    line = rows[header + 1]
+    assert line[0] == reference and line[3] == "2026-10-05" and line[9] == "รอผลตรวจสอบจากอำเภอต้นทาง"
+    assert line[2] == ""  # a clerk's copy names no applicant (the head's does: test below)
+    assert line[5] not in ("in_progress", "received") and "sms" not in line[10]
+    workbook = client.get("/staff/requests/delayed.xlsx", headers={"Accept-Language": "en"})
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    cells = {c.value: c for c in sheet[2]}
+    assert "Reference" in cells and "Filed on" in cells
+    filed = sheet.cell(row=3, column=4)
+    assert filed.value.date().isoformat() == "2026-10-05" and filed.number_format == "yyyy-mm-dd"
 
 
 def test_a_clerk_cannot_open_another_offices_request(client, office):

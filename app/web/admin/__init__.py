@@ -11,9 +11,9 @@ change is told on the page it came from, nothing having changed.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -24,7 +24,8 @@ from app.domain.channels import Channel
 from app.domain.errors import N_, KhiwError
 from app.domain.roles import Role
 from app.services import admin as admin_service
-from app.services import admin_closures, admin_complaints, admin_staff
+from app.services import admin_closures, admin_complaints, admin_staff, admin_survey
+from app.services.office_rules import catalogue
 from notifier.dates import thai_date
 
 from ..context import locale, now
@@ -32,9 +33,13 @@ from ..errors import translate
 from ..formatting import register_filters
 from ..signin import current_staff as staff
 from ..signin import staff_pages, takes_body_up_to
+from ..staff_header import AREAS, area_url, staff_header
+from . import audit_text
 
 admin = staff_pages(Blueprint("admin", __name__, url_prefix="/admin"))
 admin.record_once(lambda state: register_filters(state.app))
+# The one header of the back-office pages (settings, reports, live view, requests, complaints).
+admin.app_context_processor(lambda: {"staff_header": staff_header})
 
 #: The largest upload of a holiday file (the rest of Khiw refuses bodies over 64 kB).
 HOLIDAY_UPLOAD_MAX = admin_rules.HOLIDAY_FILE_MAX + 16 * 1024
@@ -99,6 +104,18 @@ def _render(template: str, **context):
 
 
 # --- home ----------------------------------------------------------------------------------
+
+
+@admin.get("/go")
+@login_required
+def go_to_office():
+    """The header's office picker: the same area (and settings page) for the office chosen."""
+    code = request.args.get("office") or ""
+    if code not in catalogue().by_code:
+        return redirect(url_for("admin.home"))
+    area = request.args.get("to")
+    area = area if area in {key for key, _, _ in AREAS} else "settings"
+    return redirect(area_url(area, code, request.args.get("page")))
 
 
 @admin.get("/")
@@ -534,17 +551,60 @@ def save_complaint_summary(code: str):
     )
 
 
+# --- the survey form (seed 004's example 1 or 2) -------------------------------------------
+
+
+@admin.get("/<code>/survey")
+@login_required
+def survey_settings(code: str):
+    from app.domain.survey import GROUP_LABELS
+
+    page = admin_survey.survey_page(code, staff())
+    return _render("survey.html", page=page, office=page.office, section="survey", group_labels=GROUP_LABELS)
+
+
+@admin.post("/<code>/survey/form")
+@login_required
+def choose_survey_form(code: str):
+    return _act(code, "survey_settings",
+                lambda: admin_survey.choose_form(code, staff(), request.form.get("form"), now=now()),
+                gettext("Saved. Citizens are asked this form from now on; past answers keep theirs."))  # fmt: skip
+
+
+@admin.post("/<code>/survey/items/<item>/retire")
+@login_required
+def retire_survey_item(code: str, item: str):
+    return _act(code, "survey_settings", lambda: admin_survey.retire_item(code, staff(), item, now=now()),
+                gettext("The item is no longer asked; its answers stay in the reports."))  # fmt: skip
+
+
+@admin.post("/<code>/survey/items/<item>/restore")
+@login_required
+def restore_survey_item(code: str, item: str):
+    return _act(code, "survey_settings", lambda: admin_survey.restore_item(code, staff(), item, now=now()),
+                gettext("The item is asked again."))  # fmt: skip
+
+
 # --- the audit ------------------------------------------------------------------------------
 
 
 @admin.get("/<code>/audit")
 @login_required
 def audit(code: str):
-    today = _today()
-    try:
-        first = admin_rules.read_date(request.args.get("from") or (today - timedelta(days=30)).isoformat(), "from")
-        last = admin_rules.read_date(request.args.get("to") or today.isoformat(), "to")
-    except KhiwError:
-        abort(400)
+    first, last = admin_rules.read_audit_range(request.args.get("from"), request.args.get("to"), _today())
     office, lines = admin_service.office_audit(code, staff(), first, last)
-    return _render("audit.html", office=office, section="audit", lines=lines, first=first, last=last)
+    return _render("audit.html", office=office, section="audit", lines=lines, first=first, last=last,
+                   say=lambda line: audit_text.line_sentences(line, locale()))  # fmt: skip
+
+
+@admin.get("/<code>/audit.csv")
+@login_required
+def audit_export(code: str):
+    """The raw record of the range (what the page shows as sentences), as CSV."""
+    first, last = admin_rules.read_audit_range(request.args.get("from"), request.args.get("to"), _today())
+    office, lines = admin_service.office_audit(code, staff(), first, last)
+    name = f"khiw-audit-{office.code}-{first.isoformat()}-{last.isoformat()}.csv"
+    return audit_text.raw_csv(lines, locale()), 200, {
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+    }  # fmt: skip

@@ -18,7 +18,7 @@ def office_report(code: str):
     report = reports.office_report(code, request.args.get("from"), request.args.get("to"), staff, now=now())
     wanted = request.accept_mimetypes.best_match(["application/json", CSV_TYPE, XLSX_TYPE], default="application/json")
     if wanted == CSV_TYPE:
-        return _download(report_csv(report), f"{CSV_TYPE}; charset=utf-8", report_filename(report, "csv"))
+        return _download(report_csv(report, locale()), f"{CSV_TYPE}; charset=utf-8", report_filename(report, "csv"))
     if wanted == XLSX_TYPE:
         return _download(report_xlsx(report, locale()), XLSX_TYPE, report_filename(report, "xlsx"))
     response = jsonify(report.as_json())

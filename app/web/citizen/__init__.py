@@ -30,4 +30,4 @@ def _check_form_token():
         csrf.protect()
 
 
-from . import booking_pages, complaints, display, line_follow, pages, request_pages, survey  # noqa: E402,F401 - the routes and their filters
+from . import booking_pages, complaints, display, line_follow, pages, request_pages, stats, survey  # noqa: E402,F401 - the routes and their filters

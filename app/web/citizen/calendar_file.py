@@ -14,6 +14,11 @@ _STAMP = "%Y%m%dT%H%M%SZ"
 
 
 def _escape(text: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped; every line
+    break (CR LF, a bare LF or a bare CR) written ``\\n``; other control characters, which
+    no calendar shows and which would break the file's lines, left out."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch == "\n" or (ch >= " " and ch != "\x7f"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -7,6 +7,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from app.domain import survey as rules
+from app.domain import survey_forms as forms
 from app.domain.errors import InvalidField, InvalidRequest
 from app.services import survey as survey_service
 
@@ -19,7 +20,11 @@ def _page(state, *, status: int = 200, error: str | None = None, form=None):
     page = render_template(
         "citizen/survey.html",
         state=state,
-        questions=rules.QUESTIONS,
+        questions=state.questions,
+        survey_form=state.form,
+        feedback_channels=forms.FEEDBACK_CHANNELS,
+        improve_label=forms.IMPROVE_LABEL,
+        feedback_channel_label=forms.FEEDBACK_CHANNEL_LABEL,
         groups=rules.GROUPS,
         group_labels=rules.GROUP_LABELS,
         ratings=rules.RATINGS,
@@ -49,12 +54,14 @@ def survey_form(token: str):
 def survey_submit(token: str):
     refuse_staff_session()
     form = request.form
-    answers = {q.id: form[f"q_{q.id}"] for q in rules.QUESTIONS if form.get(f"q_{q.id}")}
+    asked = survey_service.asked_questions(token)
+    answers = {q: form[f"q_{q}"] for q in asked if form.get(f"q_{q}")}
     respondent = {name: form.get(name) for name in rules.RESPONDENT_OPTIONS if form.get(name)}
     try:
-        submission = rules.read_submission(answers, form.get("suggestion"), respondent)
+        submission = rules.read_submission(answers, form.get("suggestion"), respondent, asked)
+        improve, channel = forms.read_improvement(form.get("improve"), form.get("feedback_channel"))
     except (InvalidField, InvalidRequest) as error:
         return _page(survey_service.survey_state(token), status=400, error=translate(error), form=form)
-    survey_service.answer_survey(token, submission, now=now())
+    survey_service.answer_survey(token, submission, now=now(), improve=improve, feedback_channel=channel)
     # A redirect, so "back" or a refresh never asks to send the answers again.
     return redirect(url_for("citizen.survey_form", token=token, sent=1), code=303)

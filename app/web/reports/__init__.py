@@ -25,7 +25,17 @@ from app.services import reports as service
 from ..context import locale, now
 from ..errors import translate
 from ..formatting import register_filters
-from ..report_export import CSV_TYPE, XLSX_TYPE, figure_label, report_csv, report_filename, report_xlsx, section_title
+from ..report_export import (
+    CSV_TYPE,
+    EVIDENCE_SECTIONS,
+    XLSX_TYPE,
+    evidence_tables,
+    figure_label,
+    report_csv,
+    report_filename,
+    report_xlsx,
+    section_title,
+)
 from ..signin import current_staff as staff
 from ..signin import staff_pages
 from . import charts
@@ -45,7 +55,9 @@ def _page_helpers() -> dict:
         args = {k: v for k, v in request.args.items() if k != "lang"}
         return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
 
-    return {"lang_url": lang_url}
+    from ..spreadsheet import display_text
+
+    return {"lang_url": lang_url, "cell_text": display_text}
 
 
 class FollowUpForm(FlaskForm):
@@ -96,13 +108,13 @@ def _page(report: service.Report):
     return render_template(
         "reports/report.html", report=report, charts=_charts(report), extra=_extra_sections(report),
         offices=service.offices_for(staff()), target=SATISFACTION_TARGET_PCT, locale=locale(),
-        section_title=section_title,
+        section_title=section_title, evidence=evidence_tables(report, locale()),
     )  # fmt: skip
 
 
 def _download(report: service.Report, kind: str) -> Response:
     if kind == "csv":
-        body, content_type = report_csv(report), f"{CSV_TYPE}; charset=utf-8"
+        body, content_type = report_csv(report, locale()), f"{CSV_TYPE}; charset=utf-8"
     else:
         body, content_type = report_xlsx(report, locale()), XLSX_TYPE
     response = Response(body, content_type=content_type)
@@ -177,7 +189,7 @@ def _extra_sections(report: service.Report) -> list[tuple[str, list[tuple[str, o
     return [
         (section_title(name), [(figure_label(k), v) for k, v in flatten(figures)])
         for name, figures in report.sections.items()
-        if name not in DRAWN
+        if name not in DRAWN and name not in EVIDENCE_SECTIONS
     ]
 
 

@@ -25,6 +25,7 @@ from ..errors import translate
 from ..formatting import register_filters
 from ..signin import current_staff as staff
 from ..signin import staff_pages
+from ..spreadsheet import XLSX_TYPE
 from .export import delayed_csv, delayed_xlsx
 
 requests_pages = staff_pages(Blueprint("requests", __name__))
@@ -44,7 +45,12 @@ def _office_code(member: StaffMember) -> str:
         return offices.by_id[member.office_id].code
     code = request.values.get("office") or ""
     if code not in offices.by_code:
-        raise NotFound(N_("Choose an office: add ?office=<code> to the address."))
+        # An administrator without ?office= starts at the first office (the header's picker
+        # changes it) rather than a 404 asking for the address to be edited.
+        active = offices.active()
+        if not active:
+            raise NotFound(N_("There are no offices yet."))
+        return active[0].code
     return code
 
 
@@ -168,9 +174,9 @@ def export(kind: str):
     views = request_service.delayed_requests(code, member, now=now())
     today = now().date().isoformat()
     if kind == "csv":
-        body, mimetype = delayed_csv(views), "text/csv; charset=utf-8"
+        body, mimetype = delayed_csv(views, locale()), "text/csv; charset=utf-8"
     else:
-        body, mimetype = delayed_xlsx(views), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = delayed_xlsx(views, locale()), XLSX_TYPE
     headers = {"Content-Disposition": f'attachment; filename="delayed-requests-{code}-{today}.{kind}"',
                "Cache-Control": "no-store"}  # fmt: skip
     return current_app.response_class(body, mimetype=mimetype, headers=headers)

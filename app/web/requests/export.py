@@ -1,58 +1,55 @@
 """The delayed requests and their notices as a table: the copy Section 10 asks the office to
-send on (CSV with a BOM so Excel opens the Thai, and an Excel workbook). Pure functions of
-the views the service returned."""
+send on to the OPDC (ก.พ.ร.), as CSV (with a BOM so Excel opens the Thai) and as an Excel
+workbook. Headers, statuses and channels in the reader's language (Thai by default), dates as
+dates, every text cell formula-safe (``app.web.spreadsheet``). Pure functions of the views the
+service returned."""
 
 from __future__ import annotations
 
-import csv
-import io
+from flask_babel import gettext
 
 from app.domain.calendar import BANGKOK
+from app.domain.requests import REQUEST_STATUS_LABELS
 from app.services.requests import RequestView
 
-HEADER = ["reference", "service", "applicant", "submitted_on", "due_on", "status", "days_late",
-          "notice_n", "notice_sent_on", "reason", "channels"]  # fmt: skip
+from ..spreadsheet import Column, Table, to_csv, to_xlsx
+
+_CHANNELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
 
 
-def delayed_rows(views: list[RequestView]) -> list[list]:
+def _columns() -> list[Column]:
+    return [
+        Column(gettext("Reference")), Column(gettext("Service")), Column(gettext("Applicant")),
+        Column(gettext("Filed on"), "date"), Column(gettext("Due on"), "date"), Column(gettext("Status")),
+        Column(gettext("Days late"), "int"), Column(gettext("Notice no."), "int"),
+        Column(gettext("Notice sent on"), "date"), Column(gettext("Reason for the delay")),
+        Column(gettext("Sent by")),
+    ]  # fmt: skip
+
+
+def delayed_rows(views: list[RequestView], locale: str = "th") -> list[list]:
     """One row per notice (a request without a notice yet gets one row with empty notice cells)."""
     rows = []
     for v in views:
-        base = [v.reference, v.service.name_th, v.name or "", v.submitted_on.isoformat(), v.due_on.isoformat(),
-                v.status.value, v.timing.days_late]  # fmt: skip
+        service = v.service.name_en if locale == "en" and getattr(v.service, "name_en", None) else v.service.name_th
+        base = [v.reference, service, v.name or "", v.submitted_on, v.due_on,
+                gettext(REQUEST_STATUS_LABELS[v.status]), v.timing.days_late]  # fmt: skip
         if not v.notices:
-            rows.append([*base, "", "", "", ""])
+            rows.append([*base, None, None, None, None])
         for n in v.notices:
-            sent = n.sent_at.astimezone(BANGKOK).date().isoformat()
-            rows.append([*base, n.seq, sent, n.reason, ",".join(n.channels)])
+            sent = n.sent_at.astimezone(BANGKOK).date()
+            channels = ", ".join(gettext(_CHANNELS[c]) if c in _CHANNELS else c for c in n.channels)
+            rows.append([*base, n.seq, sent, n.reason, channels])
     return rows
 
 
-def _safe(value):
-    # A cell starting with = + - @ is read as a formula by spreadsheets: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def delayed_table(views: list[RequestView], locale: str = "th") -> Table:
+    return Table(gettext("Delayed requests and their notices (Section 10)"), _columns(), delayed_rows(views, locale))
 
 
-def delayed_csv(views: list[RequestView]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in delayed_rows(views):
-        writer.writerow([_safe(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def delayed_csv(views: list[RequestView], locale: str = "th") -> bytes:
+    return to_csv([], [delayed_table(views, locale)])
 
 
-def delayed_xlsx(views: list[RequestView]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "delayed requests"
-    sheet.append(HEADER)
-    for row in delayed_rows(views):
-        sheet.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def delayed_xlsx(views: list[RequestView], locale: str = "th") -> bytes:
+    return to_xlsx([], [delayed_table(views, locale)])
