@@ -80,9 +80,19 @@ def _make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # One autocommitted statement per hit: no BEGIN/COMMIT round trips. The parameters
         # (hashed keys) are never written into an error message either.
-        return create_engine(
+        engine = create_engine(
             url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=16, pool_pre_ping=True, hide_parameters=True
         )
+
+        @event.listens_for(engine, "connect")
+        def _no_flush_wait(dbapi_connection, _record):
+            # Counts, not records (as synchronous=OFF on SQLite below): a hit does not wait for
+            # the WAL to reach the disk. A crash of the database server may forget the last
+            # few hits; Khiw's own transactions (bookings) keep full durability.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO off")
+
+        return engine
     if not parsed.database:
         engine = create_engine(url, poolclass=StaticPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
     else:

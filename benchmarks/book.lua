@@ -8,7 +8,9 @@
 -- its own range of serials (thread id × 10^9 + n): no two requests share a national ID.
 -- Every thread counts the statuses it got (and how many requests it sent); done() prints
 -- one line per thread, "khiw-thread <id> sent=<n> 201=<n> 409:capacity_full=<n> ...",
--- which request_path.py parses. sent − answered = requests still in flight when wrk stopped,
+-- which request_path.py parses. Each request carries its own X-Forwarded-For address (one
+-- citizen, one address; Khiw runs with TRUSTED_PROXIES=1 as behind nginx), so the shipped
+-- per-address rate limits count citizens, as in production. sent − answered = requests still in flight when wrk stopped,
 -- plus one: wrk calls request() once in the first thread only to check the script
 -- (that request is never sent, and its serial is simply skipped).
 
@@ -42,7 +44,6 @@ function init(args)
    base = tonumber(args[4] or "0") + id * 1000000000
    sent = 0
    statuses = {}
-   headers = {["Content-Type"] = "application/json"}
 end
 
 function request()
@@ -51,7 +52,12 @@ function request()
       '{"office": "%s", "service": "id-card", "channel": "web", "name": "ผู้ทดสอบ", '
          .. '"national_id": "%s", "date": "%s", "slot": "%s"}',
       office, national_id(base + sent), day, slot)
+   local n = id * 4000000 + sent
    sent = sent + 1
+   local headers = {
+      ["Content-Type"] = "application/json",
+      ["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256),
+   }
    return wrk.format("POST", nil, headers, body)
 end
 
