@@ -139,6 +139,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        **_operations_settings(environ),
         "TICKET_PRINTER": printer,
         "TICKET_PAPER_MM": int(paper),
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
@@ -158,6 +159,24 @@ RATE_LIMITS = {
     # Filing a complaint: enough for a person, too few for a flood.
     "COMPLAINT": ("10 per minute;60 per hour", "5 per hour;10 per day"),
 }
+
+
+def _operations_settings(environ: Mapping[str, str]) -> dict:
+    """Monitoring, logs and backups (the contract's "Operations"; deploy/env.example)."""
+    log_format = environ.get("LOG_FORMAT") or "text"
+    if log_format not in {"text", "json"}:
+        raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    keep = environ.get("BACKUP_KEEP") or "14"
+    if not keep.isdigit() or int(keep) < 1:
+        raise ConfigError(f"BACKUP_KEEP must be a whole number of backups to keep (at least 1), not {keep!r}")
+    return {
+        # Unset: /metrics answers 404. Prometheus sends it as "Authorization: Bearer …".
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN") or None,
+        "LOG_FORMAT": log_format,
+        # The nightly backup (the scheduler): where, and how many copies to keep. Unset: none.
+        "BACKUP_DIR": environ.get("BACKUP_DIR") or None,
+        "BACKUP_KEEP": int(keep),
+    }
 
 
 def _rate_limits(environ: Mapping[str, str]) -> dict[str, str]:

@@ -57,6 +57,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
+    from .web.ops import ops
     from .web.reports import reports
     from .web.requests import requests_pages
     from .web.security import register_security
@@ -72,6 +73,10 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(complaints)
     app.register_blueprint(admin)
     app.register_blueprint(reports)
+    app.register_blueprint(ops)
+    from .metrics import register_request_metrics
+
+    register_request_metrics(app)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -93,6 +93,9 @@ def _log_to_stderr() -> None:
     # force: python-escpos calls logging.basicConfig() when it is imported (kiosk tickets),
     # which would otherwise leave this process's own log lines unprinted.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    from app.logs import apply_log_format
+
+    apply_log_format(current_app.config.get("LOG_FORMAT"))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

@@ -38,6 +38,7 @@ from app.domain.queue import Priority
 from app.domain.roles import StaffMember
 from app.domain.status import NOT_YET_CALLED, Status, can_move
 from app.domain.text import showable, tidy
+from app.metrics import count_bookings
 from app.models import Booking, BookingEvent
 from app.models.types import UTCDateTime
 from app.settings import Settings
@@ -199,6 +200,7 @@ class Hold:
         return cls(token, code, holds.code_hash(token, code, key), verification.hold_expires_at(now, minutes))
 
 
+@count_bookings
 def place_ticket(
     office: OfficeRules,
     service: ServiceInfo,
