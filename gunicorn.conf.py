@@ -20,6 +20,9 @@ from app.gunicorn_logging import hide_server_banner  # noqa: E402
 
 os.umask(0o077)  # before gunicorn opens its log files; the workers inherit it
 logger_class = "app.gunicorn_logging.TokenMaskingLogger"
+# No gunicornc control socket: Khiw does not use it, and two servers on one machine (the
+# cluster, the tests) would share its one default path in the home directory.
+control_socket_disable = True
 hide_server_banner()
 
 
