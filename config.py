@@ -96,9 +96,20 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
     if paper not in ("58", "80"):
         raise ConfigError("TICKET_PAPER_MM must be 58 or 80 (the kiosk printer's paper width)")
 
+    replica = environ.get("DATABASE_REPLICA_URL") or None
+    if replica and replica.startswith(("postgres://", "postgresql://")):
+        replica = "postgresql+psycopg://" + replica.split("://", 1)[1]
+    binds = {}
+    if replica:
+        # A read replica (PostgreSQL streaming replication) for reports and exports only.
+        binds["replica"] = {"url": replica, "pool_pre_ping": not replica.startswith("sqlite"), "hide_parameters": True}
+        if not replica.startswith("sqlite"):
+            binds["replica"].update(pool_size=pool_size, max_overflow=10)
     return {
         **notifications,
         "KHIW_ENV": env,
+        "DATABASE_REPLICA_URL": replica,
+        "SQLALCHEMY_BINDS": binds,
         "TESTING": env == "testing",
         "SECRET_KEY": secret_key,
         "ID_HMAC_KEY": hmac_key.encode(),

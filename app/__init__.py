@@ -77,6 +77,9 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .metrics import register_request_metrics
 
     register_request_metrics(app)
+    from .services.transactions import close_replica
+
+    app.teardown_appcontext(close_replica)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)
