@@ -166,10 +166,16 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def run_wrk(url: str, seconds: int, script: Path | None = None, script_args: tuple[str, ...] = ()) -> WrkResult:
+def run_wrk(
+    url: str,
+    seconds: int,
+    script: Path | None = None,
+    script_args: tuple[str, ...] = (),
+    connections: int = CONNECTIONS,
+) -> WrkResult:
     # --timeout 30s: wrk's default of 2 s would leave slow requests out of the latency
     # histogram (they count as "timeouts") and make p99 look better than it is.
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
     if script is not None:
         command += ["-s", str(script)]
     command.append(url)
