@@ -78,10 +78,11 @@ def test_metrics_are_summed_over_every_worker_process(tmp_path):
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
     log = (tmp_path / "gunicorn.log").open("w")
-    # One thread per worker, so concurrent clients are spread over the worker processes.
+    # Sync workers take one connection at a time, so concurrent clients are spread over the
+    # worker processes (the counting is the same for gthread, which production runs).
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", str(WORKERS), "--threads", "1", "app:create_app()"],
+         "--worker-class", "sync", "--workers", str(WORKERS), "app:create_app()"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
