@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import values as _values
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -51,8 +52,15 @@ HTTP_DURATION = Histogram(
 )
 
 
+# prometheus_client chose its storage when it was first imported (just above): files under
+# PROMETHEUS_MULTIPROC_DIR, or this process's memory. The scrape must read the same place, even
+# if the variable is set later in this process (gunicorn.conf.py, loaded by a test).
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+_MULTIPROCESS = _values.ValueClass is not _values.MutexValue
+
+
 def multiprocess_dir() -> str | None:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    return _MULTIPROC_DIR if _MULTIPROCESS else None
 
 
 def count_bookings(place: Callable) -> Callable:
