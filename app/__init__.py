@@ -58,6 +58,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
     from .web.rate import rate
+    from .web.ops import ops
     from .web.reports import reports
     from .web.requests import requests_pages
     from .web.security import register_security
@@ -76,6 +77,13 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(complaints)
     app.register_blueprint(admin)
     app.register_blueprint(reports)
+    app.register_blueprint(ops)
+    from .metrics import register_request_metrics
+
+    register_request_metrics(app)
+    from .services.transactions import close_replica
+
+    app.teardown_appcontext(close_replica)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)
