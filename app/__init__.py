@@ -57,8 +57,8 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
-    from .web.rate import rate
     from .web.ops import ops
+    from .web.rate import rate
     from .web.reports import reports
     from .web.requests import requests_pages
     from .web.security import register_security

@@ -19,6 +19,8 @@ NOT_IN_MEMORY = {
     "kiosks": "kiosk keys: checked against the database on each kiosk request",
     "office_complaint_settings": "read from the database by the complaint services each time",
     "office_notification_settings": "read from the database by the notification services each time",
+    "office_survey_forms": "the form an office asks: read by the survey service each time (survey.office_form)",
+    "retired_survey_items": "an office's retired survey items: read with its form each time",
     "service_requests": "Section 10 applications, not settings",
     "slot_quotas": "the window counters: read and written in each booking's transaction",
     "staff": "accounts: read at sign-in and from the server-side session",
