@@ -98,9 +98,20 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
     if paper not in ("58", "80"):
         raise ConfigError("TICKET_PAPER_MM must be 58 or 80 (the kiosk printer's paper width)")
 
+    replica = environ.get("DATABASE_REPLICA_URL") or None
+    if replica and replica.startswith(("postgres://", "postgresql://")):
+        replica = "postgresql+psycopg://" + replica.split("://", 1)[1]
+    binds = {}
+    if replica:
+        # A read replica (PostgreSQL streaming replication) for reports and exports only.
+        binds["replica"] = {"url": replica, "pool_pre_ping": not replica.startswith("sqlite"), "hide_parameters": True}
+        if not replica.startswith("sqlite"):
+            binds["replica"].update(pool_size=pool_size, max_overflow=10)
     return {
         **notifications,
         "KHIW_ENV": env,
+        "DATABASE_REPLICA_URL": replica,
+        "SQLALCHEMY_BINDS": binds,
         "TESTING": env == "testing",
         "SECRET_KEY": secret_key,
         "ID_HMAC_KEY": hmac_key.encode(),
@@ -148,6 +159,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str | Path) -> 
         "WTF_CSRF_TIME_LIMIT": None,  # valid while the session lasts: a form may be filled in slowly
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        **_operations_settings(environ),
         "TICKET_PRINTER": printer,
         "TICKET_PAPER_MM": int(paper),
         "CLOCK": None,  # the real clock (app.settings.system_clock); tests set their own
@@ -167,6 +179,24 @@ RATE_LIMITS = {
     # Filing a complaint: enough for a person, too few for a flood.
     "COMPLAINT": ("10 per minute;60 per hour", "5 per hour;10 per day"),
 }
+
+
+def _operations_settings(environ: Mapping[str, str]) -> dict:
+    """Monitoring, logs and backups (the contract's "Operations"; deploy/env.example)."""
+    log_format = environ.get("LOG_FORMAT") or "text"
+    if log_format not in {"text", "json"}:
+        raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    keep = environ.get("BACKUP_KEEP") or "14"
+    if not keep.isdigit() or int(keep) < 1:
+        raise ConfigError(f"BACKUP_KEEP must be a whole number of backups to keep (at least 1), not {keep!r}")
+    return {
+        # Unset: /metrics answers 404. Prometheus sends it as "Authorization: Bearer …".
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN") or None,
+        "LOG_FORMAT": log_format,
+        # The nightly backup (the scheduler): where, and how many copies to keep. Unset: none.
+        "BACKUP_DIR": environ.get("BACKUP_DIR") or None,
+        "BACKUP_KEEP": int(keep),
+    }
 
 
 def _rate_limits(environ: Mapping[str, str]) -> dict[str, str]:

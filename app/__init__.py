@@ -57,6 +57,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from .web.display import display
     from .web.errors import register_error_handlers
     from .web.kiosk import kiosk
+    from .web.ops import ops
     from .web.rate import rate
     from .web.reports import reports
     from .web.requests import requests_pages
@@ -76,6 +77,13 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(complaints)
     app.register_blueprint(admin)
     app.register_blueprint(reports)
+    app.register_blueprint(ops)
+    from .metrics import register_request_metrics
+
+    register_request_metrics(app)
+    from .services.transactions import close_replica
+
+    app.teardown_appcontext(close_replica)
     register_error_handlers(app)
     register_security(app)
     register_cli(app)

@@ -20,6 +20,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_staff_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(dispatcher_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _derived_secret(purpose: str, length: int = 16) -> str:
@@ -93,6 +95,9 @@ def _log_to_stderr() -> None:
     # force: python-escpos calls logging.basicConfig() when it is imported (kiosk tickets),
     # which would otherwise leave this process's own log lines unprinted.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    from app.logs import apply_log_format
+
+    apply_log_format(current_app.config.get("LOG_FORMAT"))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
@@ -123,3 +128,34 @@ def dispatcher_command(once: bool) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     dispatcher.run(stop)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent backup of the whole database to PATH while Khiw runs (PostgreSQL:
+    pg_dump custom format; SQLite: the online backup API). The file is readable by this user only."""
+    from app.services.backup import BackupError, backup
+
+    try:
+        outcome = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written: {outcome.path} ({outcome.engine}, {outcome.size} bytes)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds offices.")
+def restore_command(path: str, force: bool) -> None:
+    """Load the backup at PATH into the (empty) database DATABASE_URL names, of the same engine.
+    Stop the web servers, dispatchers and the scheduler first."""
+    from app.extensions import db
+    from app.services.backup import BackupError, restore
+
+    db.engine.dispose()  # this process's own connections: none may hold the database meanwhile
+    try:
+        outcome = restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {outcome.path} into the {outcome.engine} database")

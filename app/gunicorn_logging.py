@@ -11,10 +11,12 @@ format names — and redacts the error log like every other log (``app/logs.py``
 
 from __future__ import annotations
 
+import os
+
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 
-from app.logs import install_redaction
+from app.logs import apply_log_format, install_redaction
 from notifier.redact import mask_tokens
 
 _KEEP = frozenset({"h", "t", "s", "b", "B", "T", "D", "M", "L", "p"})
@@ -24,6 +26,8 @@ class TokenMaskingLogger(Logger):
     def setup(self, cfg) -> None:
         install_redaction()
         super().setup(cfg)
+        # LOG_FORMAT=json: the error log and the access log as one JSON object a line.
+        apply_log_format(os.environ.get("LOG_FORMAT"), [self.error_log, self.access_log])
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time as _time
 
 from notifier.redact import scrub
 
@@ -48,3 +49,36 @@ def install_redaction() -> None:
 
     setattr(redacting_factory, _MARK, True)
     logging.setLogRecordFactory(redacting_factory)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (``LOG_FORMAT=json``, for log shipping): time, level, logger,
+    message and traceback, each already redacted when the record was made."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact_text(record.getMessage()),
+            "process": record.process,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_text(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["traceback"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+    converter = staticmethod(_time.gmtime)
+
+
+def apply_log_format(log_format: str | None, loggers: list[logging.Logger] | None = None) -> None:
+    """Give the handlers of *loggers* (the root logger by default) the JSON formatter when
+    *log_format* is ``json``; ``text`` (or unset) leaves them as they are."""
+    if (log_format or "text") != "json":
+        return
+    for logger in loggers or [logging.getLogger()]:
+        for handler in logger.handlers:
+            handler.setFormatter(JsonFormatter())

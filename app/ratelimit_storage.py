@@ -29,7 +29,7 @@ import time
 
 from limits.errors import ConfigurationError
 from limits.storage import Storage
-from sqlalchemy import Engine, case, create_engine, delete, event, select, text
+from sqlalchemy import Engine, case, create_engine, delete, event, func, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -161,18 +161,24 @@ class DatabaseStorage(Storage):
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         ended = _table.c.expires_at <= now
         hashed = _hashed(key)
-        statement = (
-            insert(_table)
-            .values(key=hashed, count=amount, expires_at=now + expiry)
-            .on_conflict_do_update(
-                index_elements=[_table.c.key],
-                set_={
-                    "count": case((ended, amount), else_=_table.c.count + amount),
-                    "expires_at": case((ended, now + expiry), else_=_table.c.expires_at),
-                },
+        values = insert(_table).values(key=hashed, count=amount, expires_at=now + expiry)
+        if engine.dialect.name == "postgresql":
+            # Counts, not records (as synchronous=OFF on SQLite): this hit's commit does not
+            # wait for the WAL to reach the disk. set_config(..., true) lasts for this one
+            # statement's transaction only, so nothing leaks to a pooled server connection
+            # (PgBouncer); bookings keep full durability. A crash may forget the last few hits.
+            no_flush_wait = select(func.set_config("synchronous_commit", "off", True).label("c")).cte("no_flush_wait")
+            values = insert(_table).from_select(
+                ["key", "count", "expires_at"],
+                select(literal(hashed), literal(amount), literal(now + expiry)).select_from(no_flush_wait),
             )
-            .returning(_table.c.count, _table.c.expires_at)
-        )
+        statement = values.on_conflict_do_update(
+            index_elements=[_table.c.key],
+            set_={
+                "count": case((ended, amount), else_=_table.c.count + amount),
+                "expires_at": case((ended, now + expiry), else_=_table.c.expires_at),
+            },
+        ).returning(_table.c.count, _table.c.expires_at)
         with engine.connect() as connection:
             count, expires_at = connection.execute(statement).one()
             if next(self._hits) % PURGE_EVERY == 0:

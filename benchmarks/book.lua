@@ -1,14 +1,18 @@
 -- wrk script for benchmarks/request_path.py: web bookings, a new person each request.
 --
 --   wrk -t2 -c32 -d10s --latency -s benchmarks/book.lua http://127.0.0.1:PORT/api/v1/bookings \
---       -- OFFICE DAY SLOTS [SERIAL_BASE]
+--       -- OFFICES DAY SLOTS [SERIAL_BASE]
 --
--- SLOTS is a comma-separated list of windows ("08:00,08:30,..."); requests go round them.
+-- OFFICES is one office code or a comma-separated list (benchmarks/scale.py: bookings across
+-- many offices); SLOTS a comma-separated list of windows ("08:00,08:30,..."); requests go
+-- round both.
 -- wrk runs one Lua state per thread, so setup() numbers the threads and each thread takes
 -- its own range of serials (thread id × 10^9 + n): no two requests share a national ID.
 -- Every thread counts the statuses it got (and how many requests it sent); done() prints
 -- one line per thread, "khiw-thread <id> sent=<n> 201=<n> 409:capacity_full=<n> ...",
--- which request_path.py parses. sent − answered = requests still in flight when wrk stopped,
+-- which request_path.py parses. Each request carries its own X-Forwarded-For address (one
+-- citizen, one address; Khiw runs with TRUSTED_PROXIES=1 as behind nginx), so the shipped
+-- per-address rate limits count citizens, as in production. sent − answered = requests still in flight when wrk stopped,
 -- plus one: wrk calls request() once in the first thread only to check the script
 -- (that request is never sent, and its serial is simply skipped).
 
@@ -33,7 +37,10 @@ local function national_id(serial)
 end
 
 function init(args)
-   office = args[1]
+   offices = {}
+   for code in string.gmatch(args[1], "[^,]+") do
+      table.insert(offices, code)
+   end
    day = args[2]
    slots = {}
    for slot in string.gmatch(args[3], "[^,]+") do
@@ -42,7 +49,6 @@ function init(args)
    base = tonumber(args[4] or "0") + id * 1000000000
    sent = 0
    statuses = {}
-   headers = {["Content-Type"] = "application/json"}
 end
 
 function request()
@@ -50,8 +56,13 @@ function request()
    local body = string.format(
       '{"office": "%s", "service": "id-card", "channel": "web", "name": "ผู้ทดสอบ", '
          .. '"national_id": "%s", "date": "%s", "slot": "%s"}',
-      office, national_id(base + sent), day, slot)
+      offices[(sent % #offices) + 1], national_id(base + sent), day, slot)
+   local n = id * 4000000 + sent
    sent = sent + 1
+   local headers = {
+      ["Content-Type"] = "application/json",
+      ["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256),
+   }
    return wrk.format("POST", nil, headers, body)
 end
 

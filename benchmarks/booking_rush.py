@@ -1,7 +1,9 @@
 """The 08:00 rush: many citizens booking the same day's web places at once.
 
 Serves Khiw with gunicorn (gthread, as in production) on SQLite and on a throwaway
-PostgreSQL, fires bookings from concurrent clients over loopback, and prints throughput
+PostgreSQL, on production settings (benchmarks/production.py: durability on, rate limits on
+in their default store, one X-Forwarded-For address per citizen), fires bookings from
+concurrent clients over loopback, and prints throughput
 and latency. It also checks what must hold under load: exactly `capacity` bookings
 succeed, the rest get 409 capacity_full, and the numbers are W001…Wn without gaps.
 
@@ -31,9 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.domain.calendar import BANGKOK  # noqa: E402
+from benchmarks.production import client_headers, production_env  # noqa: E402
 from tests.factories import make_office, valid_national_id  # noqa: E402
 from tests.support.http import ServerNotReady, wait_until_serving  # noqa: E402
-from tests.support.postgres import ThrowawayPostgres  # noqa: E402
+from tests.support.postgres import PRODUCTION_SETTINGS, ThrowawayPostgres  # noqa: E402
 
 
 def free_port() -> int:
@@ -65,7 +68,7 @@ def prepare(url: str, capacity: int) -> str:
 
 
 def serve(url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "RATELIMIT_ENABLED": "false", "KHIW_ENV": "development"}
+    env = production_env(url)
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
          "--workers", "2", "--threads", "8", "--log-level", "warning", "app:create_app()"],
@@ -89,7 +92,7 @@ def rush(base: str, code: str, total: int, clients: int) -> tuple[list[float], l
         body = {"office": code, "service": "id-card", "channel": "web", "name": "ผู้ทดสอบ",
                 "national_id": valid_national_id(i), "date": day, "slot": "09:00"}  # fmt: skip
         started = time.perf_counter()
-        response = session.post(f"{base}/api/v1/bookings", json=body, timeout=60)
+        response = session.post(f"{base}/api/v1/bookings", json=body, headers=client_headers(i), timeout=60)
         return time.perf_counter() - started, response
 
     began = time.perf_counter()
@@ -133,7 +136,7 @@ def main() -> None:
     os.environ.setdefault("ID_HMAC_KEY", "benchmark-hmac-key-0123456789")
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/rush.db", args)
-    with ThrowawayPostgres() as pg:
+    with ThrowawayPostgres(settings=PRODUCTION_SETTINGS) as pg:
         run("postgresql", pg.create_database("rush"), args)
 
 

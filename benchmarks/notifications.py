@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from app.domain.calendar import local_now  # noqa: E402
 from tests.factories import make_office, thai_mobile  # noqa: E402
 from tests.support.line_api import FakeLine, line_environ, user_id  # noqa: E402
-from tests.support.postgres import ThrowawayPostgres  # noqa: E402
+from tests.support.postgres import PRODUCTION_SETTINGS, ThrowawayPostgres  # noqa: E402
 from tests.support.providers import FakeTwilio, SmtpInbox, provider_environ  # noqa: E402
 
 CLERKS = 8
@@ -191,7 +191,7 @@ def main() -> None:
                 url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
                 results.append(run_engine(engine, url, args.calls, channel))
             else:
-                with ThrowawayPostgres() as pg:
+                with ThrowawayPostgres(settings=PRODUCTION_SETTINGS) as pg:
                     results.append(run_engine(engine, pg.create_database("bench"), args.calls, channel))
     print(f"\n\"your turn\" from the call to the SMS provider or LINE, {CLERKS} clerks calling at once "
           f"({datetime.now(UTC):%Y-%m-%d})")  # fmt: skip

@@ -65,12 +65,12 @@ def measure(name: str, storage) -> None:
 
 def main() -> None:
     import app.ratelimit_storage  # registers database://
-    from tests.support.postgres import ThrowawayPostgres
+    from tests.support.postgres import PRODUCTION_SETTINGS, ThrowawayPostgres
 
     measure("memory://", storage_from_string("memory://"))
     with tempfile.TemporaryDirectory() as tmp:
         measure("database:// (SQLite file)", storage_from_string("database://", database_url=f"sqlite:///{tmp}/k.db"))
-    server = ThrowawayPostgres().start()
+    server = ThrowawayPostgres(settings=PRODUCTION_SETTINGS).start()
     try:
         url = server.create_database("khiw_bench_limits")
         from flask_migrate import upgrade

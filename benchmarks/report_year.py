@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.factories import bangkok, make_office  # noqa: E402
-from tests.support.postgres import ThrowawayPostgres  # noqa: E402
+from tests.support.postgres import PRODUCTION_SETTINGS, ThrowawayPostgres  # noqa: E402
 
 RUNS = 5
 LAST_DAY = date(2026, 10, 31)
@@ -92,7 +92,7 @@ def main() -> None:
         if engine == "sqlite":
             results.append(run_engine("sqlite", f"sqlite:///{tempfile.mkdtemp()}/bench.db", args.per_day))
         else:
-            with ThrowawayPostgres() as pg:
+            with ThrowawayPostgres(settings=PRODUCTION_SETTINGS) as pg:
                 results.append(run_engine("postgresql", pg.create_database("khiw_bench"), args.per_day))
     print(f"one-year report of one office, {args.per_day} tickets a day ({RUNS} runs each)")
     for r in results:

@@ -34,7 +34,7 @@ from sqlalchemy import event  # noqa: E402
 
 from app.domain.calendar import BANGKOK  # noqa: E402
 from tests.factories import make_office, valid_national_id  # noqa: E402
-from tests.support.postgres import ThrowawayPostgres  # noqa: E402
+from tests.support.postgres import PRODUCTION_SETTINGS, ThrowawayPostgres  # noqa: E402
 
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 PATHS = {
@@ -161,7 +161,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="khiw-statements-") as tmp:
                 results[engine] = run_engine(f"sqlite:///{tmp}/statements.db")
         else:
-            with ThrowawayPostgres() as pg:
+            with ThrowawayPostgres(settings=PRODUCTION_SETTINGS) as pg:
                 results[engine] = run_engine(pg.create_database("statements"))
 
     if args.verbose:

@@ -56,8 +56,11 @@ def compiled_translations():
     from babel.messages.pofile import read_po
 
     for po_path in (ROOT / "app/translations").glob("*/LC_MESSAGES/messages.po"):
-        with po_path.open("rb") as po, po_path.with_suffix(".mo").open("wb") as mo:
+        # Written beside and renamed: parallel workers (pytest-xdist) never read a half-written file.
+        partial = po_path.with_suffix(f".mo.{os.getpid()}")
+        with po_path.open("rb") as po, partial.open("wb") as mo:
             write_mo(mo, read_po(po))
+        os.replace(partial, po_path.with_suffix(".mo"))
 
 
 @pytest.fixture(scope="session")

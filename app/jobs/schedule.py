@@ -45,7 +45,10 @@ def jobs(config) -> list[Job]:
         Job("delay_notice_reminders", tasks.delay_notice_reminders, "cron", {"hour": 8, "minute": 0}),
         Job("complaint_summaries", tasks.complaint_summaries, "cron",
             {"hour": config["COMPLAINT_SUMMARY_HOUR"], "minute": 0}),
-    ]  # fmt: skip
+    ] + (  # the nightly backup, when BACKUP_DIR says where (GECC 21; docs/deploy.md)
+        [Job("nightly_backup", tasks.nightly_backup, "cron", {"hour": 1, "minute": 30})]
+        if config.get("BACKUP_DIR") else []
+    )  # fmt: skip
 
 
 def build_scheduler(app: Flask):

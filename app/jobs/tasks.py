@@ -62,3 +62,15 @@ def delay_notice_reminders(app: Flask):
 
 def complaint_summaries(app: Flask):
     return _run(app, "complaint_summaries", lambda now: complaints.send_daily_summaries(now=now))
+
+
+def nightly_backup(app: Flask):
+    """A dated backup into BACKUP_DIR, keeping the last BACKUP_KEEP (scheduled only when set)."""
+    from app.services import backup
+
+    def work(now):
+        outcome = backup.nightly(app.config["SQLALCHEMY_DATABASE_URI"], app.config["BACKUP_DIR"],
+                                 app.config["BACKUP_KEEP"], now)  # fmt: skip
+        return f"{outcome.path.name}, {outcome.size} bytes"
+
+    return _run(app, "nightly_backup", work)

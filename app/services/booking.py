@@ -37,6 +37,7 @@ from app.domain.queue import Priority
 from app.domain.roles import StaffMember
 from app.domain.status import Status, can_move
 from app.domain.text import showable, tidy
+from app.metrics import count_bookings
 from app.models import Booking, BookingEvent
 from app.settings import Settings
 
@@ -177,6 +178,7 @@ class Hold:
         return cls(token, code, holds.code_hash(token, code, key), verification.hold_expires_at(now, minutes))
 
 
+@count_bookings
 def place_ticket(
     office: OfficeRules,
     service: ServiceInfo,

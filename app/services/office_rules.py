@@ -2,7 +2,10 @@
 
 Every request reads one row (``cache_versions``) to learn whether its copy is still
 current; any write to office settings stamps a new version in the same transaction
-(``app.models.cache``), so an administrator's change is seen at once by every worker.
+(``app.models.cache``), so an administrator's change is seen at once by every worker. Each
+office also has a version of its own: when the shared one moves, a worker reads the offices'
+versions (one small query) and reloads only the offices whose version changed, so one head's
+edit does not make every worker reload hundreds of offices.
 """
 
 from __future__ import annotations
@@ -17,13 +20,19 @@ from app.domain.channels import Channel
 from app.domain.errors import N_, NotFound
 from app.domain.office import ClosureInfo, CounterInfo, OfficeRules, ServiceInfo
 from app.extensions import db
-from app.models import CacheVersion, Counter, Office
-from app.models.cache import OFFICES
+from app.models import CacheVersion, Office
+from app.models.cache import ALL_OFFICES, OFFICE_PREFIX, OFFICES, RULES_RELATIONSHIPS
 
 from .transactions import reading
 
 # Plain SQL with no parameters: the same text on every engine, nothing to compile per request.
 _VERSION = f"SELECT version FROM {CacheVersion.__tablename__} WHERE name = '{OFFICES}'"
+# Names from "office:" up to (not including) "office;", the next character: the primary key's
+# range, and no '%' for a driver to read as a placeholder.
+_OFFICE_VERSIONS = (
+    f"SELECT name, version FROM {CacheVersion.__tablename__} "
+    f"WHERE name >= '{OFFICE_PREFIX}' AND name < '{OFFICE_PREFIX[:-1]};'"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,8 @@ class OfficeCatalogue:
     by_id: dict[int, OfficeRules]
     #: What the web edge renders from this version once and reuses (e.g. the office list).
     rendered: dict = field(default_factory=dict, compare=False)
+    #: Each office's own version (``office:<id>``, and ``office:*``) as of this copy.
+    office_versions: dict[str, str] = field(default_factory=dict, compare=False)
 
     def active(self) -> list[OfficeRules]:
         return sorted((o for o in self.by_code.values() if o.active), key=lambda o: o.code)
@@ -55,9 +66,27 @@ def catalogue() -> OfficeCatalogue:
     with _reload:
         current = _catalogues.get(key)
         if current is None or current.version != version:
-            current = _load(version)
+            current = _refresh(current, version, connection)
             _catalogues[key] = current
     return current
+
+
+def _refresh(current: OfficeCatalogue | None, version: str | None, connection) -> OfficeCatalogue:
+    """A new copy as of ``version``: only the offices whose own version moved are read again."""
+    versions = dict(connection.exec_driver_sql(_OFFICE_VERSIONS).all())
+    if current is None or versions.get(ALL_OFFICES) != current.office_versions.get(ALL_OFFICES):
+        return _load(version, versions)
+    changed = {
+        int(name[len(OFFICE_PREFIX) :])
+        for name in set(versions) | set(current.office_versions)
+        if name != ALL_OFFICES and versions.get(name) != current.office_versions.get(name)
+    }
+    by_id = dict(current.by_id)
+    for office_id in changed:
+        by_id.pop(office_id, None)
+    if changed:
+        by_id.update((o.id, o) for o in _rules(Office.id.in_(sorted(changed))))
+    return OfficeCatalogue(version, {o.code: o for o in by_id.values()}, by_id, office_versions=versions)
 
 
 def office_rules(code: str, *, field: str | None = None) -> OfficeRules:
@@ -68,21 +97,28 @@ def office_rules(code: str, *, field: str | None = None) -> OfficeRules:
     return office
 
 
-def _load(version: str | None) -> OfficeCatalogue:
-    offices = db.session.scalars(
-        select(Office).options(
-            selectinload(Office.periods),
-            selectinload(Office.closures),
-            selectinload(Office.capacities),
-            selectinload(Office.capacity_overrides),
-            selectinload(Office.extra_periods),
-            selectinload(Office.services),
-            selectinload(Office.counters).selectinload(Counter.channels),
-            selectinload(Office.counters).selectinload(Counter.services),
-        )
-    ).all()
-    rules = [rules_of(o) for o in offices]
-    return OfficeCatalogue(version, {o.code: o for o in rules}, {o.id: o for o in rules})
+def _load(version: str | None, versions: dict[str, str]) -> OfficeCatalogue:
+    rules = _rules()
+    return OfficeCatalogue(version, {o.code: o for o in rules}, {o.id: o for o in rules}, office_versions=versions)
+
+
+def _loader_options() -> list:
+    """``selectinload`` of every relationship in ``RULES_RELATIONSHIPS`` (the stamping's list)."""
+    options = []
+    for path in RULES_RELATIONSHIPS:
+        entity, option = Office, None
+        for name in path:
+            attribute = getattr(entity, name)
+            option = selectinload(attribute) if option is None else option.selectinload(attribute)
+            entity = attribute.property.mapper.class_
+        options.append(option)
+    return options
+
+
+def _rules(*where) -> list[OfficeRules]:
+    """The rules of every office (or of those ``where`` picks), read with their settings."""
+    offices = db.session.scalars(select(Office).where(*where).options(*_loader_options())).all()
+    return [rules_of(o) for o in offices]
 
 
 def rules_of(office: Office) -> OfficeRules:

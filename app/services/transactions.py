@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import current_app, g, has_app_context
 from sqlalchemy import Connection, Index, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
@@ -63,6 +64,8 @@ def is_sqlite() -> bool:
 def reading() -> Connection:
     """The session's connection, its transaction begun as a read (on SQLite: no write lock)
     unless one is open. Hot paths execute Core statements on it directly, skipping the ORM."""
+    if _replica_wanted():
+        return _replica_connection()
     if not db.session().in_transaction():
         return db.session.connection(execution_options={READ_ONLY: True})
     return db.session.connection()
@@ -157,3 +160,40 @@ def violated_constraint(error: IntegrityError) -> str | None:
         if isinstance(index, Index) and index.unique and tuple(c.name for c in index.columns) == columns:
             return index.name
     return None
+
+
+# --------------------------------------------------------------------------
+# Reports and exports on a read replica (DATABASE_REPLICA_URL, docs/scaling.md)
+# --------------------------------------------------------------------------
+
+#: The Flask-SQLAlchemy bind of DATABASE_REPLICA_URL (config.py).
+REPLICA_BIND = "replica"
+
+
+def use_replica() -> None:
+    """This request's reads (``reading()``) go to the read replica, when one is configured:
+    called by report and export views only. A write transaction still reads the primary."""
+    g.khiw_replica = True
+
+
+def _replica_wanted() -> bool:
+    return (
+        has_app_context()
+        and bool(g.get("khiw_replica"))
+        and REPLICA_BIND in current_app.config.get("SQLALCHEMY_BINDS", {})
+        and not db.session().info.get(_WRITING)
+    )
+
+
+def _replica_connection() -> Connection:
+    connection = g.get("khiw_replica_connection")
+    if connection is None:
+        connection = g.khiw_replica_connection = db.engines[REPLICA_BIND].connect()
+    return connection
+
+
+def close_replica(_error: BaseException | None = None) -> None:
+    """The end of a request (or app context): give the replica connection back."""
+    connection = g.pop("khiw_replica_connection", None)
+    if connection is not None:
+        connection.close()

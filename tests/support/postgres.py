@@ -39,7 +39,13 @@ from psycopg import sql
 
 from tests.support.http import free_port
 
-__all__ = ["PostgresUnavailable", "ThrowawayPostgres", "find_pg_bindir"]
+__all__ = [
+    "PRODUCTION_SETTINGS",
+    "TEST_SETTINGS",
+    "PostgresUnavailable",
+    "ThrowawayPostgres",
+    "find_pg_bindir",
+]
 
 #: The command that installs the server binaries on Debian/Ubuntu.
 APT_HINT = "apt-get install -y postgresql-15"
@@ -53,15 +59,22 @@ LOG_TAIL_LINES = 30
 #: Seconds pg_ctl may wait for the server to come up or go down.
 PG_CTL_WAIT_SECONDS = 60
 
-# Durability is worthless for a database that is deleted after the run, and
-# turning it off makes the suite much faster.  300 connections leave room for
-# parallel tests and connection pools.
-_SERVER_SETTINGS: tuple[tuple[str, str], ...] = (
+#: Settings of a production server: durability as PostgreSQL ships it (fsync,
+#: synchronous_commit and full_page_writes on), only loopback and room for the
+#: connection pools of several app servers.  The benchmarks run on these.
+PRODUCTION_SETTINGS: tuple[tuple[str, str], ...] = (
     ("listen_addresses", "127.0.0.1"),
+    ("max_connections", "300"),
+)
+
+#: The test suite's settings (the default): durability is worthless for a database
+#: that is deleted after the run, and turning it off makes the suite much faster.
+#: Never use these for a figure that is published (benchmarks/ take PRODUCTION_SETTINGS).
+TEST_SETTINGS: tuple[tuple[str, str], ...] = (
+    *PRODUCTION_SETTINGS,
     ("fsync", "off"),
     ("synchronous_commit", "off"),
     ("full_page_writes", "off"),
-    ("max_connections", "300"),
 )
 
 _NEEDED_PROGRAMS = ("initdb", "pg_ctl", "postgres")
@@ -235,13 +248,22 @@ class ThrowawayPostgres:
 
     ``start()`` runs initdb and pg_ctl in a fresh temporary directory and
     waits until the server accepts connections on 127.0.0.1; ``stop()`` shuts
-    it down and deletes the directory.  Every connection as *user* is trusted,
+    it down and deletes the directory.  *settings* are the server's ``-c`` options:
+    TEST_SETTINGS (durability off, the suite's default) or PRODUCTION_SETTINGS
+    (durability on, for benchmarks).  Every connection as *user* is trusted,
     so URLs carry no password.  A server still running when the interpreter
     exits is stopped by an atexit hook.
     """
 
-    def __init__(self, *, user: str = "khiw", port: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: str = "khiw",
+        port: int | None = None,
+        settings: tuple[tuple[str, str], ...] = TEST_SETTINGS,
+    ) -> None:
         self.user = user
+        self.settings = tuple(settings)
         self._requested_port = port
         self.port: int = port if port is not None else 0
         self.version: str = ""
@@ -357,7 +379,7 @@ class ThrowawayPostgres:
         """Run pg_ctl start; return None on success, else a description of the failure."""
         assert self.bindir is not None and self.base_dir is not None
         options = [f"-p {self.port}", f"-k {self.base_dir}"]
-        options += [f"-c {name}={value}" for name, value in _SERVER_SETTINGS]
+        options += [f"-c {name}={value}" for name, value in self.settings]
         argv = [
             str(self.bindir / "pg_ctl"),
             "-D", str(self.data_dir),

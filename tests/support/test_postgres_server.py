@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .postgres import ThrowawayPostgres, find_pg_bindir
+from .postgres import PRODUCTION_SETTINGS, ThrowawayPostgres, find_pg_bindir
 
 THAI_PLACE = "ที่ว่าการอำเภอป่าซาง"
 
@@ -89,3 +89,20 @@ def test_start_and_stop_are_quick() -> None:
     pg = ThrowawayPostgres().start()
     pg.stop()
     assert time.monotonic() - begin < 10
+
+
+DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def _durability(pg: ThrowawayPostgres) -> dict[str, str]:
+    with psycopg.connect(host="127.0.0.1", port=pg.port, user="khiw", dbname="postgres") as conn:
+        return {name: str(conn.execute(f"SHOW {name}").fetchone()[0]) for name in DURABILITY}
+
+
+def test_suite_server_trades_durability_for_speed_and_benchmark_server_keeps_it() -> None:
+    """The suite's default server runs without durability; the one benchmarks ask for
+    (PRODUCTION_SETTINGS) has PostgreSQL's shipped durability, so published figures are honest."""
+    with ThrowawayPostgres() as fast:
+        assert _durability(fast) == dict.fromkeys(DURABILITY, "off")
+    with ThrowawayPostgres(settings=PRODUCTION_SETTINGS) as durable:
+        assert _durability(durable) == dict.fromkeys(DURABILITY, "on")

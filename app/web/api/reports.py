@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from app.services import reports
+from app.services.transactions import use_replica
 
 from ..context import locale, now
 from ..report_export import CSV_TYPE, XLSX_TYPE, report_csv, report_filename, report_xlsx
@@ -15,6 +16,7 @@ from .staff import bearer_staff
 @api.get("/offices/<code>/report")
 def office_report(code: str):
     staff = bearer_staff()
+    use_replica()  # the figures may come from DATABASE_REPLICA_URL (docs/scaling.md)
     report = reports.office_report(code, request.args.get("from"), request.args.get("to"), staff, now=now())
     wanted = request.accept_mimetypes.best_match(["application/json", CSV_TYPE, XLSX_TYPE], default="application/json")
     if wanted == CSV_TYPE:

@@ -21,6 +21,7 @@ from app.domain.roles import Role
 from app.domain.status import STATUS_LABELS
 from app.domain.survey import GROUP_LABELS, GROUPS
 from app.services import reports as service
+from app.services.transactions import use_replica
 
 from ..context import locale, now
 from ..errors import translate
@@ -46,6 +47,13 @@ reports.record_once(lambda state: register_filters(state.app))
 #: The sections the page draws itself; any other (issue 13's) is shown as a table of figures.
 DRAWN = {"tickets", "wait_minutes", "service_minutes", "satisfaction", "no_show", "capacity", "arrivals_by_hour",
          "follow_ups"}  # fmt: skip
+
+
+@reports.before_request
+def _reports_on_the_replica() -> None:
+    """Report pages and their downloads read DATABASE_REPLICA_URL when set (not the live view)."""
+    if request.method == "GET" and request.path.startswith("/admin/reports"):
+        use_replica()
 
 
 @reports.context_processor
