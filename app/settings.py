@@ -23,6 +23,7 @@ class Settings:
     id_hmac_key: bytes
     max_accuracy_m: float = 150.0
     retention_days: int = 90  # personal data of a booking is kept this long after its day
+    line_basic_id: str = ""  # the office's LINE account (``@…``) when LINE is set up; "" = no LINE
     clock: Callable[[], datetime] = system_clock
 
     def now(self) -> datetime:
@@ -35,5 +36,6 @@ class Settings:
             id_hmac_key=config["ID_HMAC_KEY"],
             max_accuracy_m=config["GEOFENCE_MAX_ACCURACY_M"],
             retention_days=config.get("PERSONAL_DATA_RETENTION_DAYS", 90),
+            line_basic_id=(config.get("LINE_BASIC_ID") or "") if config.get("LINE_ENABLED") else "",
             clock=config.get("CLOCK") or system_clock,
         )

@@ -36,22 +36,27 @@ class Content:
     #: The address a one-line message ends with (None when links are not allowed, or the
     #: message is read in passing: a turn alert, a code).
     short_link: str | None = None
+    #: Further (label, address) links after ``link`` in the long form (a booking's "Follow on LINE").
+    more_links: tuple[tuple[str, str], ...] = ()
 
     def short_text(self) -> str:
         text = shortest_fit(list(self.short))
         return f"{text} {self.short_link}" if self.short_link else text
 
+    def links(self) -> tuple[tuple[str, str], ...]:
+        return ((self.link,) if self.link else ()) + self.more_links
+
     def plain(self) -> str:
         parts = list(self.paragraphs)
-        if self.link:
-            parts.append(f"{self.link[0]}: {self.link[1]}")
+        for label, address in self.links():
+            parts.append(f"{label}: {address}")
         parts.append("Khiw (คิว)")
         return "\n\n".join(parts) + "\n"
 
     def html(self) -> str:
         body = "".join(f"<p>{_html.escape(p).replace(chr(10), '<br>')}</p>" for p in self.paragraphs)
-        if self.link:
-            body += f'<p><a href="{_html.escape(self.link[1], quote=True)}">{_html.escape(self.link[0])}</a></p>'
+        for label, address in self.links():
+            body += f'<p><a href="{_html.escape(address, quote=True)}">{_html.escape(label)}</a></p>'
         return (
             f'<!DOCTYPE html><html lang="{"en" if self.locale == "en" else "th"}"><head><meta charset="utf-8">'
             f"<title>{_html.escape(self.subject)}</title></head>"

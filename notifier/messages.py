@@ -46,6 +46,7 @@ class Facts:
     status_url: str | None = None
     survey_url: str | None = None
     find_url: str | None = None  # "find my booking" (/find), for an SMS that may not carry a link
+    line_url: str | None = None  # "Follow on LINE" (oaMessage link with the one-time code), when LINE is set up
     booking_channel: str | None = None  # walk_in, web, mobile: a walk-in has the ticket's QR
     code: str | None = None  # a hold's code (kind "code")
     valid_until: str | None = None  # HH:MM, Bangkok: when the hold ends
@@ -102,13 +103,20 @@ def compose(facts: Facts | ComplaintFacts, *, links_allowed: bool = True) -> Con
     if Kind(facts.kind) is Kind.SIGN_IN_FAILURES:  # number = failures, references = the username
         return sign_in_failures(facts.kind, facts.references or "", facts.number, facts.day,
                                 facts.estimated_at or "", facts.locale)  # fmt: skip
+    more: tuple[tuple[str, str], ...] = ()
     if Kind(facts.kind) in REQUEST_KINDS:
         short, short_link = _request_sms(facts, links_allowed)
         subject, paragraphs, link = _request_email(facts)
     else:
         short, short_link = _sms(facts, links_allowed)
         subject, paragraphs, link = _email(facts)
-    return Content(facts.kind, facts.locale, subject, tuple(paragraphs), link, tuple(short), short_link or None)
+        if Kind(facts.kind) is Kind.BOOKED and facts.line_url:
+            # The long form only (e-mail): the same "Follow on LINE" link as the status page's.
+            _ = translator(facts.locale)
+            paragraphs.append(_("Get your turn and your queue updates in LINE: open the link, then send the code "
+                                "LINE fills in (it works once)."))  # fmt: skip
+            more = ((_("Follow on LINE"), facts.line_url),)
+    return Content(facts.kind, facts.locale, subject, tuple(paragraphs), link, tuple(short), short_link or None, more)
 
 
 # --- the short form (SMS) -----------------------------------------------------------------

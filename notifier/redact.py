@@ -31,6 +31,8 @@ _THAI_PHONE = re.compile(r"(?<![0-9])0[0-9]{1,2}-?[0-9]{3}-?[0-9]{4}(?![0-9])")
 #: A LINE user id (personal data: it reaches the person): "U" and 32 hex digits.
 _LINE_USER_ID = re.compile(r"(?<![A-Za-z0-9_\-])U[0-9a-f]{32}(?![A-Za-z0-9_\-])")
 _NATIONAL_ID = re.compile(r"(?<![0-9])(?:[0-9]{13}|[0-9]-[0-9]{4}-[0-9]{5}-[0-9]{2}-[0-9])(?![0-9])")
+#: A LINE link code (``KHIW-<booking>-<8 letters>``, app.domain.line_link): it links a booking to whoever sends it.
+_LINE_CODE = re.compile(r"\bKHIW-[0-9A-Z]{1,10}-[A-Z2-9]{8}\b", re.IGNORECASE)
 MASK = "***"
 
 
@@ -42,9 +44,11 @@ def _query_value(match: re.Match) -> str:
 
 
 def mask_tokens(text: str) -> str:
-    """Tokens in addresses (``/b/abc…`` → ``/b/***``) and the values of query parameters
-    other than a few harmless ones (``?lang=en`` stays, ``?lat=18.6`` → ``?lat=***``)."""
+    """Tokens in addresses (``/b/abc…`` → ``/b/***``), LINE link codes (``KHIW-***``) and the
+    values of query parameters other than a few harmless ones (``?lang=en`` stays, ``?lat=18.6``
+    → ``?lat=***``)."""
     text = _TOKEN_AFTER.sub(rf"\g<1>{MASK}", text)
+    text = _LINE_CODE.sub(f"KHIW-{MASK}", text)
     text = _QUERY_PAIR.sub(_query_value, text)
     return _LONG_TOKEN.sub(MASK, text)
 

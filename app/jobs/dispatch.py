@@ -88,7 +88,7 @@ class Dispatcher:
         return results
 
     def _deliver(self, message: outbox.Claimed) -> str:
-        facts = message.render_facts(self.settings.public_base_url)
+        facts = message.render_facts(self.settings.public_base_url, self.settings)
         rendered = channels().get(message.channel).render(facts, self.options[message.channel])
         outgoing = Outgoing(
             key=message.key,

@@ -44,7 +44,7 @@ KIND_OF_STATUS = {
 _BOOKING_COLUMNS = [
     _bookings.c.id, _bookings.c.token, _bookings.c.office_id, _bookings.c.service_id, _bookings.c.channel,
     _bookings.c.day, _bookings.c.number, _bookings.c.slot_start, _bookings.c.slot_end, _bookings.c.counter_id,
-    _bookings.c.hold_expires_at, _bookings.c.locale, *address_columns(_bookings),
+    _bookings.c.hold_expires_at, _bookings.c.locale, _bookings.c.line_links, *address_columns(_bookings),
 ]  # fmt: skip
 
 
@@ -124,6 +124,10 @@ def _facts(values, kind: Kind, locale: str, people_ahead, estimated_at) -> dict:
     ).to_json()
     # The links are built when sending, from PUBLIC_BASE_URL; the purge erases the token.
     facts["token"] = values["token"]
+    if kind is Kind.BOOKED and not values.get("line_user_id"):
+        # The confirmation offers "Follow on LINE" (when LINE is set up): its code is built when
+        # sending from the token and this count of links (app.domain.line_link), as the page's.
+        facts["line_links"] = values["line_links"] or 0
     return facts
 
 

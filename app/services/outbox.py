@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 
-from app.links import booking_find_url, booking_status_url, booking_survey_url, request_status_url
+from app.domain import line_link
+from app.links import booking_find_url, booking_status_url, booking_survey_url, line_follow_url, request_status_url
 from app.models import OutboxMessage
+from app.settings import Settings
 from notifier.backends.base import DeliveryFailed
 from notifier.complaints import COMPLAINT_KINDS, ComplaintFacts
 from notifier.messages import Facts
@@ -44,7 +46,9 @@ class Claimed:
     urgent: bool
     subject: str | None = None
 
-    def render_facts(self, base_url: str) -> Facts | ComplaintFacts:
+    def render_facts(self, base_url: str, settings: Settings | None = None) -> Facts | ComplaintFacts:
+        """The stored facts with their links, built now from the tokens (``settings``: for the
+        "Follow on LINE" link of a booking's confirmation, when LINE is set up)."""
         if self.kind in COMPLAINT_KINDS:
             return complaint_facts(self.facts, base_url)
         token = self.facts.get("token")
@@ -54,6 +58,10 @@ class Claimed:
             if token
             else {}
         )
+        if token and self.booking_id and settings and settings.line_basic_id and "line_links" in self.facts:
+            # The same one-time code the status page shows (app.services.line.line_offer).
+            code = line_link.link_code(settings.id_hmac_key, self.booking_id, token, self.facts["line_links"])
+            links["line_url"] = line_follow_url(settings.line_basic_id, code)
         request_token = self.facts.get("request_token")
         if request_token:  # a Section 10 request's message links to its tracking page
             links = {"status_url": request_status_url(base_url, request_token)}

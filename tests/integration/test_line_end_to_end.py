@@ -15,7 +15,7 @@ from app.jobs.dispatch import Dispatcher
 from app.services.auth import register_kiosk
 from app.services.office_rules import office_rules
 from tests.factories import add_clerk, make_office, web_booking
-from tests.support.line_api import PUSH, REPLY, FakeLine, event, line_config, signed, user_id, webhook_body
+from tests.support.line_api import BASIC_ID, PUSH, REPLY, FakeLine, event, line_config, signed, user_id, webhook_body
 
 pytestmark = pytest.mark.committed
 
@@ -103,10 +103,17 @@ def test_a_visit_followed_on_line_and_a_blocked_account_falling_back_to_sms(app,
     # Somchai books with a phone and an e-mail: the confirmation comes by e-mail (LINE is not linked yet).
     booked = client.post("/api/v1/bookings", json=web_booking(office.code, date="2026-11-23", slot="10:30",
                          serial=2, phone="0812345678", email="somchai@example.org")).json  # fmt: skip
-    assert booked["number"] in inbox.wait_for(1)[0]["Subject"]
+    [mail] = inbox.wait_for(1)
+    assert booked["number"] in mail["Subject"]
+    # The e-mail offers "Follow on LINE" with the same one-time code as the status page.
+    text = mail.get_body(("plain",)).get_content()
+    mailed = re.search(rf"ติดตามคิวทาง LINE: (https://line\.me/R/oaMessage/{BASIC_ID}/\?(KHIW-\S+))", text)
+    page = client.get(f"/b/{booked['token']}").get_data(as_text=True)
+    assert mailed and f'href="{mailed[1]}"' in page
+    assert f'href="{mailed[1]}"' in mail.get_body(("html",)).get_content()
 
-    # Linked by code: the reply (free) says the number and the status link; the booking card comes by push.
-    follow_on_line(client, booked["token"], somchai)
+    # Linked by the e-mail's code: the reply (free) says the number and the status link; the booking card by push.
+    assert send_to_webhook(client, event("message", somchai, text=unquote(mailed[2]))).status_code == 200
     reply = [r for r in line.wait_for(2, REPLY) if booked["number"] in r["body"]["messages"][0]["text"]]
     assert reply and f"/b/{booked['token']}" in reply[0]["body"]["messages"][0]["text"]
     [confirmation] = pushes_to(line, somchai, 1)

@@ -48,6 +48,10 @@ def test_a_booking_made_in_thai_gets_its_messages_in_thai(app, client, clock, pr
     Dispatcher(app).run_once()
 
     assert inbox.messages[0]["Subject"].startswith("ยืนยันการจองคิว")
+    # Without LINE settings the confirmation says nothing about LINE (no "Follow on LINE" link).
+    mail = inbox.messages[0]
+    assert "LINE" not in mail.get_body(("plain",)).get_content()
+    assert "line.me" not in mail.get_body(("html",)).get_content()
 
 
 def test_the_booking_sms_and_the_survey_invitation_name_find_my_booking_without_a_link(app, client, clock,

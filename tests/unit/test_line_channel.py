@@ -18,6 +18,7 @@ from app.domain.status import Status
 from app.links import line_follow_url
 from config import ConfigError, settings_from_env
 from notifier.backends.base import DeliveryFailed, Outgoing
+from notifier.backends.console import ConsoleBackend
 from notifier.backends.line import (
     LineBackend,
     LineConsoleBackend,
@@ -26,7 +27,9 @@ from notifier.backends.line import (
     retry_key,
     valid_signature,
 )
+from notifier.channel import RenderOptions
 from notifier.channels import line as line_texts
+from notifier.channels.email import render as render_email
 from notifier.messages import Facts, Kind
 from notifier.redact import scrub
 from tests.support.line_api import ACCESS_TOKEN, CHANNEL_SECRET, PUSH, FakeLine, signed, user_id
@@ -242,6 +245,29 @@ def test_a_code_works_only_while_the_booking_is_ahead():
 
 def test_the_follow_link_opens_a_chat_with_the_code_typed_in():
     assert line_follow_url("@khiw123", "KHIW-9-ABCDEFGH") == "https://line.me/R/oaMessage/@khiw123/?KHIW-9-ABCDEFGH"
+
+
+def test_the_booked_email_offers_follow_on_line_in_the_citizens_language_and_nothing_else_does():
+    link = line_follow_url("@khiw123", "KHIW-9-ABCDEFGH")
+    base = dict(number="W012", office_th="สำนักงาน", office_en="Office", service_th="บัตร", service_en="ID card",
+                day="2026-11-23", status_url="http://localhost/b/tok", line_url=link)  # fmt: skip
+    thai = render_email(Facts(kind="booked", locale="th", **base), RenderOptions())
+    english = render_email(Facts(kind="booked", locale="en", **base), RenderOptions())
+    assert f"ติดตามคิวทาง LINE: {link}" in thai.text and f'href="{link}"' in thai.html
+    assert f"Follow on LINE: {link}" in english.text and "send the code LINE fills in" in english.text
+    # The status link stays first; a reminder (or a booking without the link) says nothing of LINE.
+    assert english.text.index("See your booking") < english.text.index("Follow on LINE")
+    reminder = render_email(Facts(kind="reminder", locale="en", **base), RenderOptions())
+    plain = render_email(Facts(kind="booked", locale="en", **{**base, "line_url": None}), RenderOptions())
+    assert "LINE" not in reminder.text and "LINE" not in plain.text and "LINE" not in plain.html
+
+
+def test_a_link_code_never_shows_in_a_log_line_or_the_console():
+    assert "ABCDEFGH" not in scrub("text https://line.me/R/oaMessage/@khiw123/?KHIW-9-ABCDEFGH sent")
+    stream = io.StringIO()
+    ConsoleBackend("email", stream).send(Outgoing(key="k", channel="email", to="s@example.org", subject="s",
+                                                  text="Follow on LINE: https://line.me/R/oaMessage/@k/?KHIW-9-ABCDEFGH"))
+    assert "KHIW-9-ABCDEFGH" not in stream.getvalue() and "KHIW-***" in stream.getvalue()
 
 
 # --- personal data --------------------------------------------------------------------------
