@@ -48,3 +48,21 @@ def test_the_extractor_finds_the_notifiers_messages():
     # The SMS and e-mail texts are in the catalogue too: a message with no Thai fails the test above.
     found = _messages_in_code()
     assert "Your place is booked." in found and "Khiw: complaint %(reference)s received." in found
+
+
+def test_no_message_is_translated_twice():
+    """Branches that each add messages merge as a union (.gitattributes): a message added by two
+    of them would stand twice, and the compiled catalogue would silently keep only one Thai."""
+    text = (ROOT / "app/translations/th/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    seen, twice = set(), []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        joined = "\n".join(lines)
+        match = re.search(r'^(msgctxt .*\n)?msgid ((?:".*"\n?)+)', joined + "\n", re.M)
+        if not match or match.group(2).strip() == '""':
+            continue
+        key = (match.group(1) or "") + match.group(2)
+        if key in seen:
+            twice.append(key.strip())
+        seen.add(key)
+    assert twice == [], "remove the later copy of each from messages.po"
