@@ -11,9 +11,7 @@ owner only, and a restore over a database that holds offices is refused without 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import stat
 import subprocess
 import threading
@@ -31,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from app.domain.calendar import BANGKOK
 from tests.factories import make_office, valid_national_id
-from tests.support.http import HTTP_TIMEOUT, free_port, wait_until_serving
+from tests.support.http import HTTP_TIMEOUT, free_port, stop_process_group, wait_until_serving
 from tests.support.postgres import find_pg_bindir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,13 +149,7 @@ def test_backup_during_a_rush_restores_the_same_bookings_numbers_outbox_and_audi
         assert set(statuses) == {201}
         assert before < BOOKINGS and after > before, "the backup was not taken during the rush"
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+        stop_process_group(server)
         log.close()
 
     assert stat.S_IMODE(backup_path.stat().st_mode) == 0o600

@@ -20,7 +20,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support.http import HTTP_TIMEOUT, free_port, wait_until_serving
+from tests.support.http import HTTP_TIMEOUT, free_port, stop_process_group, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -111,11 +111,5 @@ def test_metrics_are_summed_over_every_worker_process(tmp_path):
         assert victim not in _workers(server.pid)
         assert {_count(base, "/readyz") - before for _ in range(6)} == {REQUESTS}
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+        stop_process_group(server)
         log.close()

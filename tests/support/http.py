@@ -101,9 +101,17 @@ def running_demo(workdir: Path, env: Mapping[str, str | None]) -> Iterator[str]:
                 raise ServerNotReady(f"scripts/demo did not serve the API: {exc}\n{tail}") from None
             yield base
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)  # gunicorn's graceful stop, on a possibly busy machine
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+            stop_process_group(process, grace=60)  # gunicorn's graceful stop, on a possibly busy machine
+
+
+def stop_process_group(process: subprocess.Popen, grace: float = 30) -> None:
+    """Stop a server started with ``start_new_session=True`` and everything it started: SIGTERM
+    to its process group, then SIGKILL if it has not ended within ``grace`` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
