@@ -21,6 +21,7 @@ clear. Ended windows are deleted now and then by the processes themselves.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import itertools
 import os
@@ -34,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.models.ratelimit import RateLimitCounter
 
@@ -83,28 +85,46 @@ def _make_engine(url: str) -> Engine:
         return create_engine(
             url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=16, pool_pre_ping=True, hide_parameters=True
         )
-    if not parsed.database:
+    in_memory = not parsed.database
+    if in_memory:
         engine = create_engine(url, poolclass=StaticPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
     else:
-        # Readable and writable by Khiw's user only (SQLite gives its -wal and -shm files
-        # the same mode).
-        os.close(os.open(parsed.database, os.O_RDWR | os.O_CREAT, 0o600))
         engine = create_engine(url, isolation_level="AUTOCOMMIT", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=OFF")  # counts, not records: a power cut may lose a few
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
-    # The file is a cache of counts, not Khiw's schema: the table is made here when missing.
-    with engine.connect() as connection:
-        _table.create(connection, checkfirst=True)
-        for index in _table.indexes:
-            index.create(connection, checkfirst=True)
+    if in_memory:
+        _create_table(engine)
+        return engine
+    # gunicorn's workers open the file at the same moment (their first requests). Turning a new
+    # file to WAL and creating the table at once, they met "database is locked" or "table
+    # already exists", and Flask-Limiter then counted in each worker's memory, not across them.
+    # So the file is set up by one process at a time, under a lock on the file itself; SQLite
+    # locks with fcntl, independent of flock, and no connection of this engine stays open when
+    # the lock's descriptor closes. Readable and writable by Khiw's user only (SQLite gives its
+    # -wal and -shm files the same mode).
+    descriptor = os.open(parsed.database, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _create_table(engine)
+        engine.dispose()
+    finally:
+        os.close(descriptor)  # and the flock with it
     return engine
+
+
+def _create_table(engine: Engine) -> None:
+    """The file is a cache of counts, not Khiw's schema: the table is made here when missing."""
+    with engine.connect() as connection:
+        connection.execute(CreateTable(_table, if_not_exists=True))
+        for index in _table.indexes:
+            connection.execute(CreateIndex(index, if_not_exists=True))
 
 
 def engine_for(url: str) -> Engine:

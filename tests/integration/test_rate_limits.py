@@ -8,6 +8,7 @@ every worker and every server shares (processes: tests/e2e/test_shared_rate_limi
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import stat
 import threading
@@ -214,3 +215,28 @@ def test_on_sqlite_the_counts_live_beside_the_database_readable_by_its_owner_onl
     path = counters_url(database_url).removeprefix("sqlite:///")
     assert path.endswith(".db-ratelimits")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def _first_hit(url: str, start, results) -> None:
+    start.wait()
+    try:
+        results.put(DatabaseStorage("database://", database_url=url).incr("LIMITER/login/198.51.100.9", 60))
+    except Exception as exc:  # what a worker's first request would have met
+        results.put(f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+
+def test_workers_that_open_a_new_sqlite_counts_file_together_all_count_in_it(tmp_path):
+    # gunicorn's workers start together, and their first requests open the counts file at the
+    # same moment. A look-then-create made all but one fail ("table already exists"), and
+    # Flask-Limiter then counted in each worker's memory: a storm got one try too many.
+    context = multiprocessing.get_context("fork")  # as gunicorn forks its workers
+    for attempt in range(6):
+        url = f"sqlite:///{tmp_path / f'khiw-{attempt}.db'}"
+        start, results = context.Barrier(3), context.Queue()
+        workers = [context.Process(target=_first_hit, args=(url, start, results)) for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        answers = sorted((results.get(timeout=60) for _ in workers), key=str)
+        for worker in workers:
+            worker.join(timeout=60)
+        assert answers == [1, 2, 3], answers
