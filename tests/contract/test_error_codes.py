@@ -126,6 +126,7 @@ def test_a_rejected_booking_changes_nothing(client):
     assert all(channel["used"] == 0 for channel in availability["channels"].values())
 
 
+@pytest.mark.own_app  # limiter.init_app
 def test_too_many_bookings_from_one_address_are_rate_limited(app, client):
     app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_BOOKING="3 per minute")
     from app.extensions import limiter

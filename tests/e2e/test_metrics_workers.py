@@ -92,15 +92,20 @@ def test_metrics_are_summed_over_every_worker_process(tmp_path):
         def ready(_):
             return requests.get(f"{base}/readyz", timeout=HTTP_TIMEOUT).status_code  # a new connection each
 
-        with ThreadPoolExecutor(max_workers=9) as pool:
-            assert set(pool.map(ready, range(REQUESTS))) == {200}
-
-        # Each worker keeps its own file; more than one worker served.
-        served_by = {p.name for p in metrics_dir.glob("counter_*.db")}
+        # Each worker keeps its own file; more than one worker must serve. On a busy machine
+        # one worker can take a whole round alone, so rounds go on (up to a minute) until two have.
+        sent, deadline = 0, time.monotonic() + 60
+        while True:
+            with ThreadPoolExecutor(max_workers=9) as pool:
+                assert set(pool.map(ready, range(REQUESTS))) == {200}
+            sent += REQUESTS
+            served_by = {p.name for p in metrics_dir.glob("counter_*.db")}
+            if len(served_by) >= 2 or time.monotonic() > deadline:
+                break
         assert len(served_by) >= 2, f"only {served_by} counted: the requests were not spread"
         # Every scrape, whichever worker answers it, has the total of all of them.
         totals = {_count(base, "/readyz") - before for _ in range(12)}
-        assert totals == {REQUESTS}
+        assert totals == {sent}
 
         # A worker killed outright is replaced; what it counted stays in the sum.
         victim = _workers(server.pid)[0]
@@ -109,7 +114,7 @@ def test_metrics_are_summed_over_every_worker_process(tmp_path):
         while (victim in _workers(server.pid) or len(_workers(server.pid)) < WORKERS) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert victim not in _workers(server.pid)
-        assert {_count(base, "/readyz") - before for _ in range(6)} == {REQUESTS}
+        assert {_count(base, "/readyz") - before for _ in range(6)} == {sent}
     finally:
         stop_process_group(server)
         log.close()

@@ -279,6 +279,7 @@ def test_a_malformed_reference_is_named_in_english_and_thai(client):
     assert "กรอกเลขอ้างอิงเรื่องร้องเรียน" in thai.text
 
 
+@pytest.mark.own_app  # limiter.init_app
 def test_guessing_the_last_digits_of_one_complaint_is_limited_per_complaint(app, client):
     app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_FIND="100 per minute", RATELIMIT_FIND_PERSON="3 per hour")
     limiter.init_app(app)

@@ -124,6 +124,7 @@ def test_the_kiosk_offers_the_offices_number_letters_as_keys_and_tickets_name_th
 # --- kiosk check-in by number + last 4 digits: per booking, as "find my booking" ----------------
 
 
+@pytest.mark.own_app  # limiter.init_app
 def test_guessing_the_last_digits_of_one_booking_at_the_kiosk_is_limited_per_booking(app, client, floor):
     from app.extensions import limiter
 

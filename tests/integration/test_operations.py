@@ -7,6 +7,7 @@ counts bookings by outcome, requests by route (never a token), the outbox and pe
 
 from __future__ import annotations
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
@@ -74,6 +75,7 @@ def test_metrics_are_closed_without_their_token(app, client):
     assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 
 
+@pytest.mark.own_app  # turns the limits on
 def test_operations_endpoints_are_not_rate_limited(app, client):
     app.config.update(RATELIMIT_ENABLED=True, METRICS_TOKEN=TOKEN)
     for _ in range(40):  # more than any per-address limit per minute on booking

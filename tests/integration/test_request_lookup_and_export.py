@@ -37,6 +37,7 @@ def find(client, reference: str, last4: str, address: str) -> int:
     return client.post("/r/find", data=form, **_from(address)).status_code
 
 
+@pytest.mark.own_app  # limiter.init_app
 def test_trying_the_last_digits_of_one_request_is_limited_per_reference_from_every_address(app, client, office):
     app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_FIND="100 per minute", RATELIMIT_FIND_PERSON="5 per hour",
                       WTF_CSRF_ENABLED=False)  # fmt: skip
