@@ -324,3 +324,21 @@ def live_server(committed_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+# --- the fuzzer's figures at the end of the run -----------------------------------------------
+# Whatever pytest's capture, and from whichever process ran the fuzzer: with pytest-xdist the
+# reports carry them to the main process (tests/contract/test_schemathesis*.py record them).
+_FUZZ_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FUZZ_FIGURES.extend(value for name, value in report.user_properties if name == "schemathesis")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FUZZ_FIGURES:
+        terminalreporter.section("schemathesis")
+        for line in sorted(_FUZZ_FIGURES):
+            terminalreporter.write_line(line)

@@ -39,8 +39,6 @@ KIOSK_KEY = "fuzz-kiosk-key-0123456789abcdef"
 USERNAME, PASSWORD = "fuzz-clerk", "fuzzing pass phrase 42"
 ST = Path(sys.executable).with_name("st")
 
-#: The one-line figures of each engine's run, for the end-of-session summary.
-FIGURES: list[str] = []
 
 
 def seed_office() -> dict[str, str]:
@@ -67,7 +65,7 @@ def figures(engine: str, report: dict, output: str) -> str:
     )
 
 
-def test_schemathesis_finds_no_server_error_and_no_failure(live_server, engine_name, tmp_path):
+def test_schemathesis_finds_no_server_error_and_no_failure(live_server, engine_name, tmp_path, record_property):
     secrets = seed_office()
     report_path = tmp_path / "report.json"
     result = subprocess.run(
@@ -80,6 +78,6 @@ def test_schemathesis_finds_no_server_error_and_no_failure(live_server, engine_n
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / f"schemathesis-{engine_name}.txt").write_text(f"{summary}\n\n{output}", encoding="utf-8")
     print(summary)
-    FIGURES.append(summary)  # printed again at the end of the session (tests/contract/conftest.py)
+    record_property("schemathesis", summary)  # printed again at the end of the run (tests/conftest.py)
 
     assert result.returncode == 0, output[-20000:]

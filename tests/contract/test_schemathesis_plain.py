@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.committed]
 CONFIG = Path(__file__).resolve().parent / "schemathesis-plain.toml"
 
 
-def test_a_plain_schemathesis_run_without_hooks_finds_no_failure(live_server, engine_name, tmp_path):
+def test_a_plain_schemathesis_run_without_hooks_finds_no_failure(live_server, engine_name, tmp_path, record_property):
     seed_office()  # an office to book at; the run itself gets no login and no key
     report_path = tmp_path / "report.json"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SCHEMATHESIS_")}
@@ -40,6 +40,7 @@ def test_a_plain_schemathesis_run_without_hooks_finds_no_failure(live_server, en
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / f"schemathesis-plain-{engine_name}.txt").write_text(f"plain {summary}\n\n{output}", encoding="utf-8")
     print("plain", summary)
+    record_property("schemathesis", f"plain {summary}")
 
     assert "hooks" not in tomllib.loads(CONFIG.read_text())  # the run is the plain one
     assert result.returncode == 0, output[-20000:]
