@@ -56,7 +56,7 @@ TEST_HMAC_KEY = b"test-hmac-key-not-for-production"
 # A test's objects (its app when it has its own, its requests, its rows) live for the whole
 # test, so they outlive the young generations, and with Python's default thresholds the
 # collector kept running full collections over a heap of about a million objects: a quarter
-# of the suite's time, in pauses of up to 2 s. What every test shares (modules, models, the
+# of the suite's time, in pauses of over a second. What every test shares (modules, models, the
 # document) is frozen once collected, and the young generations are collected less often.
 
 
