@@ -69,6 +69,7 @@ def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: da
             role=new.role.value,
             office_id=None if new.role is Role.ADMIN else office.id,
             email=new.email,
+            must_change_password=True,  # the head typed it: the person chooses their own first
         )
         db.session.add(row)
         db.session.flush()
@@ -79,7 +80,13 @@ def create_staff_member(code: str, staff: StaffMember, new: NewStaff, *, now: da
             row.username,
             "create",
             now=now,
-            after={"display_name": row.display_name, "role": row.role, "active": True, "email": row.email},
+            after={
+                "display_name": row.display_name,
+                "role": row.role,
+                "active": True,
+                "email": row.email,
+                "must_change_password": True,
+            },
         )
     return StaffRow(row.id, row.username, row.display_name, new.role, True, row.email)
 

@@ -75,7 +75,9 @@ def _audit_sign_in(staff: Staff | None, action: str, *, now: datetime, after: di
 def issue_staff_token(username: str, password: str, *, now: datetime, address: str | None = None) -> IssuedToken:
     staff = _checked_staff(username, password)
     if staff.must_change_password:
-        raise Forbidden(N_("Your password was reset: sign in on the staff pages and choose a new one first."))
+        raise Forbidden(
+            N_("Your password was set by someone else: sign in on the staff pages and choose your own first.")
+        )
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
     with writing():

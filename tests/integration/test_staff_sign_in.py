@@ -105,6 +105,36 @@ def test_a_reset_password_ends_a_copied_cookie_and_the_clerk_must_choose_a_new_o
     assert "reset_password" in actions and "change_password" in actions
 
 
+def test_an_account_a_head_adds_chooses_its_own_password_at_its_first_sign_in(app, client, office):
+    head = app.test_client()
+    sign_in(head, "head", page="/admin/login")
+    page = head.get("/admin/pa-sang/staff")
+    added = head.post("/admin/pa-sang/staff", data={"username": "newclerk", "role": "clerk",
+                      "password": "typed by the head 7", "csrf_token": csrf(page.text)})  # fmt: skip
+    assert added.status_code in (302, 303), added.text
+    assert staff_row("newclerk").must_change_password  # the head knows this password
+
+    # No API token with the password the head typed, in either language, until the clerk chose one.
+    api = {"username": "newclerk", "password": "typed by the head 7"}
+    thai = client.post("/api/v1/auth/token", json=api)
+    english = client.post("/api/v1/auth/token", json=api, headers={"Accept-Language": "en"})
+    assert thai.status_code == english.status_code == 403
+    assert english.json["error"]["message"].startswith("Your password was set by someone else")
+    assert "ตั้งโดยผู้อื่น" in thai.json["error"]["message"]
+
+    signed = sign_in(client, "newclerk", password="typed by the head 7")
+    assert signed.status_code == 302 and "/staff/password" in signed.location
+    assert client.get("/counter/").location.startswith("/staff/password")
+    form = client.get("/staff/password?lang=en")
+    assert "Your password was set by your office head or an administrator" in form.text
+    changed = client.post("/staff/password", data={
+        "current_password": "typed by the head 7", "new_password": "the clerks own passphrase",
+        "repeat_password": "the clerks own passphrase", "csrf_token": csrf(form.text)})  # fmt: skip
+    assert changed.status_code == 303
+    assert client.get("/counter/").status_code == 200
+    assert client.post("/api/v1/auth/token", json={**api, "password": "the clerks own passphrase"}).status_code == 200
+
+
 def test_signing_out_ends_a_copied_cookie(app, client, office):
     sign_in(client)
     cookie = copied_cookie(client)
