@@ -14,6 +14,7 @@ import hmac
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_babel import gettext
 
+from app.extensions import limiter
 from app.metrics import CONTENT_TYPE, exposition
 from app.services import operations
 from app.settings import Settings
@@ -21,6 +22,7 @@ from app.settings import Settings
 from .errors import error_body
 
 ops = Blueprint("ops", __name__)
+limiter.exempt(ops)  # even from an application-wide limit (RATELIMIT_APPLICATION) an operator may set
 
 
 @ops.get("/healthz")

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.factories import make_office, web_booking
 from tests.support.http import free_port
 
@@ -75,12 +75,21 @@ def test_metrics_are_closed_without_their_token(app, client):
     assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 
 
-@pytest.mark.own_app  # turns the limits on
+@pytest.mark.own_app  # limiter.init_app
 def test_operations_endpoints_are_not_rate_limited(app, client):
-    app.config.update(RATELIMIT_ENABLED=True, METRICS_TOKEN=TOKEN)
-    for _ in range(40):  # more than any per-address limit per minute on booking
-        assert client.get("/healthz").status_code == 200
-    assert client.get("/readyz").status_code == 200
+    # Limits on, with an application-wide limit an operator could set: every other address is
+    # refused after 5 requests a minute, a monitor polling the operations endpoints never.
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_APPLICATION="5 per minute", METRICS_TOKEN=TOKEN)
+    limiter.init_app(app)
+    try:
+        for _ in range(40):
+            assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+        pages = [client.get("/").status_code for _ in range(6)]
+        assert pages == [200] * 5 + [429]  # the limit is on: only the operations endpoints are spared
+    finally:
+        limiter.limit_manager.set_application_limits([])  # the limiter outlives this test's app
 
 
 def test_metrics_count_bookings_by_outcome_requests_by_route_and_read_the_outbox(app, client):
