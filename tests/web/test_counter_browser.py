@@ -47,7 +47,11 @@ def counter_floor(live_server, committed_app):
 
 
 def thai_key(page, code: str) -> None:
-    """A key pressed with the Thai layout: ``key`` is the Thai character, ``code`` the key's place."""
+    """A key pressed with the Thai layout: ``key`` is the Thai character, ``code`` the key's place.
+
+    It waits for the page's key handler: counter.js is deferred, so right after a form is sent
+    the next page's buttons are there a moment before its keys work."""
+    page.wait_for_selector("html[data-keys='ready']", state="attached")
     page.dispatch_event("body", "keydown", {"key": THAI[code], "code": code, "bubbles": True, "cancelable": True})
 
 

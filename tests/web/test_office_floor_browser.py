@@ -76,7 +76,7 @@ def test_kiosk_ticket_check_in_console_and_board(live_server, committed_app, bro
         clock.set(bangkok(2026, 11, 23, 10, counter))  # the server's clock moves on between the calls
         console.goto(f"{live_server}/counter/")
         console.click(f"a.seat:nth-of-type(1) >> nth={counter - 1}")
-        console.wait_for_load_state("load")  # counter.js (the shortcuts) has run
+        console.wait_for_selector("html[data-keys='ready']", state="attached")  # counter.js (the shortcuts) has run
         console.keyboard.press("n")  # the call-next shortcut
         console.wait_for_selector(f"#current-number:has-text('{number}')")
         board.wait_for_selector(f"#calling .call.latest:has-text('{number}')", timeout=2000)

@@ -72,4 +72,6 @@
     const form = panel.querySelector('form[data-shortcut="' + event.code + '"]');
     if (form) { event.preventDefault(); submitForm(form); }
   });
+  // The keys work from here on (the script is deferred, so the forms are on the page first).
+  document.documentElement.dataset.keys = "ready";
 })();
