@@ -264,7 +264,7 @@ class Cluster:
             "events { worker_connections 1024; }\n"
             "http {\n"
             "  include /etc/nginx/mime.types;\n"
-            "  log_format upstreams '$remote_addr|$request|$status|$upstream_addr|$upstream_status';\n"
+            "  log_format upstreams '$remote_addr|$request|$status|$upstream_addr|$upstream_status|$msec|$request_time';\n"
             f"  access_log {conf / 'access.log'} upstreams;\n"
             + "".join(f"  {kind}_temp_path {conf / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                             "scgi"))
@@ -294,14 +294,17 @@ class Cluster:
         )
         return site
 
-    def upstreams_logged(self) -> list[tuple[str, str, list[str]]]:
-        """(request line, status, the app servers tried in turn) of every request nginx logged."""
+    def upstreams_logged(self) -> list[tuple[str, str, list[str], float]]:
+        """(request line, status, the app servers tried in turn, when nginx received the request
+        as a Unix time) of every request nginx logged. A line is written when the answer has
+        gone, so the order of lines is not the order requests came in."""
         path = self.workdir / "nginx" / "access.log"
         rows = []
         for line in path.read_text().splitlines() if path.exists() else []:
             parts = line.split("|")
-            if len(parts) == 5:
-                rows.append((parts[1], parts[2], [a.strip() for a in parts[3].split(",") if a.strip() != "-"]))
+            if len(parts) == 7:
+                tried = [a.strip() for a in parts[3].split(",") if a.strip() != "-"]
+                rows.append((parts[1], parts[2], tried, float(parts[5]) - float(parts[6])))
         return rows
 
 
