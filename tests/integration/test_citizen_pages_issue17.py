@@ -5,7 +5,7 @@ channel, and finding a complaint again (both engines)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -15,8 +15,9 @@ from app.domain.status import Status
 from app.extensions import db, limiter
 from app.models import Booking
 from app.services.auth import register_kiosk
+from app.web.citizen.draft import seal
 from app.web.errors import translate
-from tests.factories import PA_SANG, make_office, mobile_booking, thai_mobile, web_booking
+from tests.factories import PA_SANG, make_office, mobile_booking, thai_mobile, valid_national_id, web_booking
 from tests.integration.notifications_support import move
 from tests.integration.test_survey import ALL_SATISFIED, finished_visit
 
@@ -158,6 +159,53 @@ def test_the_review_step_is_a_redirect_and_the_draft_leaves_the_cookie_once_book
     with client.session_transaction() as session:
         assert "booking_draft" not in session
     assert client.get(f"/b/{token}").status_code == 200
+
+
+def _to_the_review(client, office, person):
+    base = f"/book/{office.code}/id-card/{TUESDAY}/09:00"
+    form = client.get(f"{base}?lang=en").text
+    sent = client.post(base, data={"csrf_token": _csrf(form), "step": "details", "action": "review", **person})
+    assert sent.status_code == 303
+    return sent.headers["Location"]
+
+
+def test_what_was_typed_waits_sealed_in_the_cookie_for_an_hour_at_most(client, clock):
+    office = make_office()
+    person = {"name": "Somchai Jaidee", "national_id": valid_national_id(7), "phone": thai_mobile(3),
+              "email": "somchai@example.org", "consent": "yes"}  # fmt: skip
+    review = _to_the_review(client, office, person)
+    typed_at = clock.now
+
+    cookie = client.get_cookie("session").value
+    with client.session_transaction() as session:
+        stored = repr(dict(session))
+    for secret in ("Somchai", person["national_id"], person["phone"][-7:], "somchai@example"):
+        assert secret not in stored and secret not in cookie  # neither in the session nor in the raw cookie
+    page = client.get(review)
+    assert page.status_code == 200 and "Somchai Jaidee" in page.text
+
+    clock.set(typed_at + timedelta(minutes=59))
+    assert client.get(review).status_code == 200
+    clock.set(typed_at + timedelta(minutes=61))
+    late = client.get(review)
+    assert late.status_code == 303 and late.headers["Location"].endswith(f"/book/{office.code}/id-card/{TUESDAY}/09:00")
+
+
+def test_a_changed_or_foreign_draft_opens_to_the_empty_form(client, clock):
+    office = make_office()
+    person = {"name": "Somchai Jaidee", "national_id": "", "phone": thai_mobile(3), "email": "", "consent": "yes"}
+    review = _to_the_review(client, office, person)
+    with client.session_transaction() as session:
+        draft = session["booking_draft"]
+        session["booking_draft"] = {**draft, "sealed": draft["sealed"][:-4] + "AAAA"}
+    assert client.get(review).status_code == 303
+
+    review = _to_the_review(client, office, person)
+    with client.session_transaction() as session:  # sealed by another installation (another SECRET_KEY)
+        draft = session["booking_draft"]
+        foreign = seal({"name": "Somchai Jaidee"}, "another secret key", clock.now)
+        session["booking_draft"] = {**draft, "sealed": foreign}
+    assert client.get(review).status_code == 303
 
 
 # --- the PDPA notice ------------------------------------------------------------------------

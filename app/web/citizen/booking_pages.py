@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 
 from app.domain.booking import check_mobile_window, nearest_windows, parse_date, parse_time
 from app.domain.calendar import local_now
@@ -24,6 +24,7 @@ from app.services.office_rules import office_rules
 from ..context import booking_rate, locale, now, settings
 from ..errors import translate
 from . import citizen
+from .draft import seal, unseal
 from .forms import PERSON_FIELDS, booking_request, error_for, field_errors, one_time_key, person_values
 
 
@@ -147,8 +148,9 @@ def details(office_code: str, service_code: str, day: str, slot: str):
 
 # The review step is a page of its own (GET), reached by a redirect after the details are
 # sent (post/redirect/get): "back" from the new booking's status page then shows the review
-# again instead of the browser's "Confirm Form Resubmission". What was typed waits in the
-# signed session cookie (this browser only, until the booking is made or the browser closes).
+# again instead of the browser's "Confirm Form Resubmission". What was typed waits sealed
+# (encrypted, draft.py) in the session cookie: this browser only, for an hour at most, until
+# the booking is made or the browser closes.
 _DRAFT = "booking_draft"
 
 
@@ -157,7 +159,8 @@ def _where(office, service, day: date, slot: time) -> list[str]:
 
 
 def _to_review(office, service, day: date, slot: time, values: dict):
-    session[_DRAFT] = {"where": _where(office, service, day, slot), "key": one_time_key(request.form), **values}
+    session[_DRAFT] = {"where": _where(office, service, day, slot), "key": one_time_key(request.form),
+                       "sealed": seal(values, current_app.secret_key, now())}  # fmt: skip
     lang = request.form.get("lang")
     target = url_for(
         "citizen.review", office_code=office.code, service_code=service.code, day=day.isoformat(),
@@ -171,11 +174,13 @@ def review(office_code: str, service_code: str, day: str, slot: str):
     office, service = _office_and_service(office_code, service_code)
     chosen_day, chosen_slot = _day(day), _slot(slot)
     draft = session.get(_DRAFT)
-    if not isinstance(draft, dict) or draft.get("where") != _where(office, service, chosen_day, chosen_slot):
-        # Nothing typed for this window (the booking was made, or another browser): the form.
+    typed = unseal(draft.get("sealed"), current_app.secret_key, now()) if isinstance(draft, dict) else None
+    if typed is None or draft.get("where") != _where(office, service, chosen_day, chosen_slot):
+        # Nothing typed for this window (the booking was made, another browser, or over an
+        # hour ago): the form.
         return redirect(url_for("citizen.details", office_code=office.code, service_code=service.code,
                                 day=chosen_day.isoformat(), slot=chosen_slot.strftime("%H:%M")), code=303)  # fmt: skip
-    values = {name: str(draft.get(name, "")) for name in (*PERSON_FIELDS, "consent")}
+    values = {name: typed.get(name, "") for name in (*PERSON_FIELDS, "consent")}
     return _review_page(office, service, chosen_day, chosen_slot, values, key=one_time_key(draft))
 
 
