@@ -264,7 +264,8 @@ class Cluster:
             "events { worker_connections 1024; }\n"
             "http {\n"
             "  include /etc/nginx/mime.types;\n"
-            "  log_format upstreams '$remote_addr|$request|$status|$upstream_addr|$upstream_status|$msec|$request_time';\n"
+            "  log_format upstreams\n"
+            "    '$remote_addr|$request|$status|$upstream_addr|$upstream_status|$msec|$request_time';\n"
             f"  access_log {conf / 'access.log'} upstreams;\n"
             + "".join(f"  {kind}_temp_path {conf / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                             "scgi"))
