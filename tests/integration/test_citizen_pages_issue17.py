@@ -188,7 +188,11 @@ def test_what_was_typed_waits_sealed_in_the_cookie_for_an_hour_at_most(client, c
     assert client.get(review).status_code == 200
     clock.set(typed_at + timedelta(minutes=61))
     late = client.get(review)
-    assert late.status_code == 303 and late.headers["Location"].endswith(f"/book/{office.code}/id-card/{TUESDAY}/09:00")
+    assert late.status_code == 303
+    assert late.headers["Location"].endswith(f"/book/{office.code}/id-card/{TUESDAY}/09:00?cleared=1")
+    form = client.get(late.headers["Location"] + "&lang=th").text
+    assert "ข้อมูลที่กรอกไว้จะเก็บไว้เพียง 1 ชั่วโมง" in form and "Somchai" not in form  # why the form is empty
+    assert "one hour only" in client.get(late.headers["Location"] + "&lang=en").text
 
 
 def test_a_changed_or_foreign_draft_opens_to_the_empty_form(client, clock):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import requests
 
@@ -115,6 +116,25 @@ def test_a_validation_error_is_shown_beside_its_field_and_the_input_is_kept(offi
     assert page.locator("#f-name").input_value() == "สมหญิง รักดี"
     assert page.locator("#f-national_id").input_value() == "1234567890123"
     check_page(page, "web-th-5-details-error")
+
+
+def test_a_review_left_open_over_an_hour_comes_back_as_the_form_saying_why(office, live_server, new_page, clock):
+    for lang, words in (("th", "เก็บไว้เพียง 1 ชั่วโมง"), ("en", "kept for one hour only")):
+        page = new_page(locale="th-TH" if lang == "th" else "en-US")
+        page.goto(f"{live_server}/book/pa-sang/id-card/2026-11-25/09:30?lang={lang}")
+        page.locator("#f-name").fill("สมหญิง รักดี")
+        page.locator("#f-national_id").fill(valid_national_id(5))
+        page.locator("#f-consent").check()
+        page.locator("button[value=review]").click()
+        page.wait_for_url(re.compile(r"/review"))
+        start = clock.now
+        clock.set(start + timedelta(minutes=61))  # the person comes back to the tab after lunch
+        page.reload()
+        page.wait_for_url(re.compile(r"/09:30\?cleared=1"))
+        assert words in page.locator("#draft-cleared").inner_text()
+        assert page.locator("#f-name").input_value() == "" and page.locator("#f-national_id").input_value() == ""
+        check_page(page, f"web-{lang}-5-details-cleared")
+        clock.set(start)
 
 
 def test_a_full_day_is_greyed_and_a_window_filled_meanwhile_offers_the_nearest(office, live_server, new_page):

@@ -125,8 +125,9 @@ def details(office_code: str, service_code: str, day: str, slot: str):
     chosen_day, chosen_slot = _day(day), _slot(slot)
     values = person_values(request.form)
     values["consent"] = request.form.get("consent", "")
-    if request.method == "GET":
-        return _details_page(office, service, chosen_day, chosen_slot, values, {})
+    if request.method == "GET":  # ?cleared=1: the review was asked for after the draft's hour had passed
+        cleared = request.args.get("cleared") == "1"
+        return _details_page(office, service, chosen_day, chosen_slot, values, {}, cleared=cleared)
     step = request.form.get("step", "details")
     action = request.form.get("action")
     if action is None:  # the language switch: the same step, in the other language, as typed
@@ -174,12 +175,14 @@ def review(office_code: str, service_code: str, day: str, slot: str):
     office, service = _office_and_service(office_code, service_code)
     chosen_day, chosen_slot = _day(day), _slot(slot)
     draft = session.get(_DRAFT)
-    typed = unseal(draft.get("sealed"), current_app.secret_key, now()) if isinstance(draft, dict) else None
-    if typed is None or draft.get("where") != _where(office, service, chosen_day, chosen_slot):
-        # Nothing typed for this window (the booking was made, another browser, or over an
-        # hour ago): the form.
+    here = isinstance(draft, dict) and draft.get("where") == _where(office, service, chosen_day, chosen_slot)
+    typed = unseal(draft.get("sealed"), current_app.secret_key, now()) if here else None
+    if typed is None:
+        # Nothing typed for this window (the booking was made, or another browser): the form;
+        # typed here but no longer readable (over an hour ago): the form, saying why it is empty.
         return redirect(url_for("citizen.details", office_code=office.code, service_code=service.code,
-                                day=chosen_day.isoformat(), slot=chosen_slot.strftime("%H:%M")), code=303)  # fmt: skip
+                                day=chosen_day.isoformat(), slot=chosen_slot.strftime("%H:%M"),
+                                **({"cleared": "1"} if here else {})), code=303)  # fmt: skip
     values = {name: typed.get(name, "") for name in (*PERSON_FIELDS, "consent")}
     return _review_page(office, service, chosen_day, chosen_slot, values, key=one_time_key(draft))
 
